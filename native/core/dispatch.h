@@ -1,0 +1,38 @@
+// Internal dispatch: the micro-kernel table per ISA (filled from per-ISA translation units, the
+// only files compiled with -mavx2/-mavx512f), plus small helpers shared by the CPU drivers.
+#pragma once
+#include <cstdint>
+
+#include "selfsup/kernels.h"
+
+namespace selfsup {
+
+ss_isa activeIsa();
+
+// GEMM micro-kernel: C[mr x nr] (+)= Ap[kc x MR] * Bp[kc x NR] where Ap/Bp are packed panels
+// (k-major, zero-padded to MR/NR). accumulate=0 overwrites C, 1 adds to it.
+using GemmMicroKernel = void (*)(int64_t kc, const float* Ap, const float* Bp, float* C, int64_t ldc, int mr,
+                                 int nr, int accumulate);
+
+struct GemmKernelInfo {
+  GemmMicroKernel kernel;
+  int MR, NR;
+};
+
+GemmKernelInfo gemmKernelScalar();
+GemmKernelInfo gemmKernelAvx2();
+GemmKernelInfo gemmKernelAvx512();
+
+inline GemmKernelInfo gemmKernelActive() {
+  switch (activeIsa()) {
+    case SS_ISA_AVX512: return gemmKernelAvx512();
+    case SS_ISA_AVX2: return gemmKernelAvx2();
+    default: return gemmKernelScalar();
+  }
+}
+
+// Single-threaded packed GEMM (used inside per-image conv work, which is already parallel).
+void sgemmSingle(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
+                 int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc);
+
+}  // namespace selfsup

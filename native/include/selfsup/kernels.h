@@ -1,0 +1,129 @@
+// selfsup kernel C ABI: every kernel the addon exposes, CPU-optimized (ss_*) and naive reference
+// (ss_ref_*) side by side under the same signature. Conventions (after llm.c):
+//   - outputs first, then inputs, then sizes/params;
+//   - activations and input gradients are written with '=', parameter gradients accumulate with '+=';
+//   - all tensors are contiguous float32, NC + spatial layout (NCL, NCHW, NCDHW), row-major matrices;
+//   - functions return SS_OK or an error code and never throw across this line.
+#ifndef SELFSUP_KERNELS_H
+#define SELFSUP_KERNELS_H
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum { SS_OK = 0, SS_ERR_ARG = 1, SS_ERR_ALLOC = 2 } ss_status;
+
+// ---- GEMM: C = alpha * op(A) * op(B) + beta * C, row-major; op(A) is MxK, op(B) is KxN.
+ss_status ss_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
+                   int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc);
+ss_status ss_ref_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
+                       int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc);
+
+// ---- Convolution over 1..3 spatial dims. Lower-rank convs use leading spatial extents of 1
+// (1-D: in = {1, 1, L}). x is (N, C, in...), w is (K, C/groups, k...), y is (N, K, out...).
+typedef struct {
+  int N, C, K, groups;
+  int in[3], out[3], k[3], stride[3], pad[3], dil[3];
+} ss_conv_params;
+
+ss_status ss_conv_forward(float* y, const float* x, const float* w, const float* b, const ss_conv_params* p);
+ss_status ss_conv_backward_data(float* dx, const float* dy, const float* w, const ss_conv_params* p);
+ss_status ss_conv_backward_weight(float* dw, float* db, const float* x, const float* dy, const ss_conv_params* p);
+ss_status ss_ref_conv_forward(float* y, const float* x, const float* w, const float* b, const ss_conv_params* p);
+ss_status ss_ref_conv_backward_data(float* dx, const float* dy, const float* w, const ss_conv_params* p);
+ss_status ss_ref_conv_backward_weight(float* dw, float* db, const float* x, const float* dy, const ss_conv_params* p);
+
+// ---- Pooling over 1..3 spatial dims (same padding convention as conv). argmax is the flat index
+// into the (in...) spatial plane of the max element, or -1 when the window saw only padding.
+typedef struct {
+  int N, C;
+  int in[3], out[3], k[3], stride[3], pad[3];
+  int count_include_pad;
+} ss_pool_params;
+
+ss_status ss_maxpool_forward(float* y, int32_t* argmax, const float* x, const ss_pool_params* p);
+ss_status ss_maxpool_backward(float* dx, const float* dy, const int32_t* argmax, const ss_pool_params* p);
+ss_status ss_avgpool_forward(float* y, const float* x, const ss_pool_params* p);
+ss_status ss_avgpool_backward(float* dx, const float* dy, const ss_pool_params* p);
+ss_status ss_ref_maxpool_forward(float* y, int32_t* argmax, const float* x, const ss_pool_params* p);
+ss_status ss_ref_avgpool_forward(float* y, const float* x, const ss_pool_params* p);
+ss_status ss_ref_avgpool_backward(float* dx, const float* dy, const ss_pool_params* p);
+
+// ---- Batch norm over (N, C, S): statistics per channel over N*S. saveMean/saveInvstd (C) keep what
+// the backward needs; running stats update as PyTorch's (unbiased variance, momentum).
+ss_status ss_batchnorm_forward_train(float* y, float* saveMean, float* saveInvstd, float* runningMean,
+                                     float* runningVar, const float* x, const float* gamma, const float* beta,
+                                     int64_t N, int64_t C, int64_t S, float momentum, float eps);
+ss_status ss_batchnorm_forward_eval(float* y, const float* x, const float* gamma, const float* beta,
+                                    const float* runningMean, const float* runningVar, int64_t N, int64_t C,
+                                    int64_t S, float eps);
+ss_status ss_batchnorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* x,
+                                const float* gamma, const float* saveMean, const float* saveInvstd, int64_t N,
+                                int64_t C, int64_t S);
+ss_status ss_ref_batchnorm_forward_train(float* y, float* saveMean, float* saveInvstd, float* runningMean,
+                                         float* runningVar, const float* x, const float* gamma,
+                                         const float* beta, int64_t N, int64_t C, int64_t S, float momentum,
+                                         float eps);
+ss_status ss_ref_batchnorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* x,
+                                    const float* gamma, const float* saveMean, const float* saveInvstd,
+                                    int64_t N, int64_t C, int64_t S);
+
+// ---- Layer norm over the last D elements of R rows; gamma/beta (D) may be null.
+ss_status ss_layernorm_forward(float* y, float* mean, float* rstd, const float* x, const float* gamma,
+                               const float* beta, int64_t R, int64_t D, float eps);
+ss_status ss_layernorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* x,
+                                const float* gamma, const float* mean, const float* rstd, int64_t R, int64_t D);
+
+// ---- Activations. kind: 0 relu, 1 leaky relu (alpha = slope), 2 gelu (erf), 3 sigmoid, 4 tanh.
+// Backward reads x for relu/leaky/gelu and y for sigmoid/tanh.
+enum { SS_ACT_RELU = 0, SS_ACT_LEAKY_RELU = 1, SS_ACT_GELU = 2, SS_ACT_SIGMOID = 3, SS_ACT_TANH = 4 };
+ss_status ss_activation_forward(int kind, float* y, const float* x, int64_t n, float alpha);
+ss_status ss_activation_backward(int kind, float* dx, const float* dy, const float* x, const float* y, int64_t n,
+                                 float alpha);
+
+// ---- Dropout: mask[i] = keep ? 1/(1-p) : 0 from the counter-based RNG at (seed, offset + i); y = x*mask.
+ss_status ss_dropout_forward(float* y, float* mask, const float* x, int64_t n, float p, uint64_t seed,
+                             uint64_t offset);
+// ---- Uniform / normal fill from the counter-based RNG (init, noise): element i uses counter offset + i.
+ss_status ss_rng_uniform(float* out, int64_t n, float lo, float hi, uint64_t seed, uint64_t offset);
+ss_status ss_rng_normal(float* out, int64_t n, float mean, float std, uint64_t seed, uint64_t offset);
+
+// ---- Upsampling (N, C, H, W) -> (N, C, Ho, Wo). mode 0 nearest, 1 bilinear (alignCorners 0/1).
+ss_status ss_upsample2d_forward(float* y, const float* x, int64_t N, int64_t C, int H, int W, int Ho, int Wo,
+                                int mode, int alignCorners);
+ss_status ss_upsample2d_backward(float* dx, const float* dy, int64_t N, int64_t C, int H, int W, int Ho, int Wo,
+                                 int mode, int alignCorners);
+
+// ---- Softmax cross-entropy over R rows of Cn classes, fused forward + backward.
+// targets: class index per row; rows with target == ignoreIndex contribute nothing.
+// Writes the mean loss over counted rows to *loss and, when dlogits is non-null, d(mean loss)/dlogits.
+ss_status ss_softmax_cross_entropy(float* loss, float* dlogits, const float* logits, const int32_t* targets,
+                                   int64_t R, int64_t Cn, float labelSmoothing, int32_t ignoreIndex);
+ss_status ss_ref_softmax_cross_entropy(float* loss, float* dlogits, const float* logits, const int32_t* targets,
+                                       int64_t R, int64_t Cn, float labelSmoothing, int32_t ignoreIndex);
+ss_status ss_softmax_forward(float* y, const float* x, int64_t R, int64_t Cn, int logOutput);
+
+// ---- Channel bias and reductions over (N, C, S).
+ss_status ss_bias_add(float* y, const float* b, int64_t N, int64_t C, int64_t S);         // y[n,c,s] += b[c]
+ss_status ss_reduce_nc_s(float* out, const float* x, int64_t N, int64_t C, int64_t S, int accumulate); // out[c] (+)= sum_{n,s}
+
+// ---- Optimizer steps (in place on param). PyTorch semantics.
+ss_status ss_sgd_step(float* param, float* momentumBuf, const float* grad, int64_t n, float lr, float momentum,
+                      float dampening, float weightDecay, int nesterov, int firstStep);
+ss_status ss_adamw_step(float* param, float* m, float* v, const float* grad, int64_t n, float lr, float beta1,
+                        float beta2, float eps, float weightDecay, int64_t step);
+
+// ---- Runtime: ISA and threads.
+typedef enum { SS_ISA_SCALAR = 0, SS_ISA_AVX2 = 1, SS_ISA_AVX512 = 2 } ss_isa;
+ss_isa ss_isa_detected(void);   // best the CPU and OS support
+ss_isa ss_isa_active(void);     // what kernels use now
+int ss_isa_set(ss_isa isa);     // returns 0 when the CPU cannot run it
+const char* ss_isa_name(ss_isa isa);
+void ss_set_num_threads(int n);
+int ss_get_num_threads(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

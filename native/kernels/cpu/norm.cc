@@ -1,0 +1,167 @@
+// Batch norm over (N, C, S) and layer norm over rows of D, forward and backward, parallel over
+// channels (batch norm) or rows (layer norm). Statistics accumulate in double so large N*S sums
+// stay accurate in float32 data. Batch norm's running statistics follow PyTorch: running =
+// (1-momentum)*running + momentum*stat with the unbiased variance.
+// Checked against kernels/ref/norm_ref.cc and PyTorch fixtures (test/native/norm.test.ts).
+#include <cmath>
+
+#include "../../core/threadpool.h"
+#include "selfsup/kernels.h"
+
+using namespace selfsup;
+
+extern "C" ss_status ss_batchnorm_forward_train(float* y, float* saveMean, float* saveInvstd, float* runningMean,
+                                                float* runningVar, const float* x, const float* gamma,
+                                                const float* beta, int64_t N, int64_t C, int64_t S, float momentum,
+                                                float eps) {
+  if (N <= 0 || C <= 0 || S <= 0 || !(eps > 0)) return SS_ERR_ARG;
+  const int64_t count = N * S;
+  parallelFor(C, [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; c++) {
+      // Shifted sums (pivot = first element) avoid the cancellation of E[x^2] - E[x]^2 when the
+      // mean is large against the spread; per-row float partials vectorize, rows sum in double.
+      const float pivot = x[c * S];
+      double sum = 0, sq = 0;
+      for (int64_t n = 0; n < N; n++) {
+        const float* xc = x + (n * C + c) * S;
+        float s = 0, q = 0;
+        for (int64_t i = 0; i < S; i++) { float d = xc[i] - pivot; s += d; q += d * d; }
+        sum += s; sq += q;
+      }
+      double meanShift = sum / count;
+      double mean = pivot + meanShift;
+      double var = sq / count - meanShift * meanShift;
+      if (var < 0) var = 0;
+      float invstd = (float)(1.0 / std::sqrt(var + eps));
+      if (saveMean) saveMean[c] = (float)mean;
+      if (saveInvstd) saveInvstd[c] = invstd;
+      if (runningMean) runningMean[c] = (float)((1 - momentum) * runningMean[c] + momentum * mean);
+      if (runningVar)
+        runningVar[c] = (float)((1 - momentum) * runningVar[c] +
+                                momentum * (count > 1 ? var * count / (count - 1) : var));
+      float g = gamma ? gamma[c] : 1.f, bb = beta ? beta[c] : 0.f;
+      float scale = g * invstd, shift = bb - (float)mean * scale;
+      for (int64_t n = 0; n < N; n++) {
+        const float* xc = x + (n * C + c) * S;
+        float* yc = y + (n * C + c) * S;
+        for (int64_t i = 0; i < S; i++) yc[i] = xc[i] * scale + shift;
+      }
+    }
+  });
+  return SS_OK;
+}
+
+extern "C" ss_status ss_batchnorm_forward_eval(float* y, const float* x, const float* gamma, const float* beta,
+                                               const float* runningMean, const float* runningVar, int64_t N,
+                                               int64_t C, int64_t S, float eps) {
+  if (N < 0 || C <= 0 || S <= 0 || !(eps > 0)) return SS_ERR_ARG;
+  parallelFor(N * C, [&](int64_t b, int64_t e) {
+    for (int64_t r = b; r < e; r++) {
+      int64_t c = r % C;
+      float invstd = 1.f / std::sqrt(runningVar[c] + eps);
+      float scale = (gamma ? gamma[c] : 1.f) * invstd, shift = (beta ? beta[c] : 0.f) - runningMean[c] * scale;
+      const float* xc = x + r * S;
+      float* yc = y + r * S;
+      for (int64_t i = 0; i < S; i++) yc[i] = xc[i] * scale + shift;
+    }
+  });
+  return SS_OK;
+}
+
+// dx = gamma*invstd/M * (M*dy - sum(dy) - xhat*sum(dy*xhat)); dgamma += sum(dy*xhat); dbeta += sum(dy).
+extern "C" ss_status ss_batchnorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* x,
+                                           const float* gamma, const float* saveMean, const float* saveInvstd,
+                                           int64_t N, int64_t C, int64_t S) {
+  if (N <= 0 || C <= 0 || S <= 0) return SS_ERR_ARG;
+  const double M = (double)N * S;
+  parallelFor(C, [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; c++) {
+      const float mean = saveMean[c], invstd = saveInvstd[c];
+      double sdy = 0, sdyx = 0;
+      for (int64_t n = 0; n < N; n++) {
+        const float* xc = x + (n * C + c) * S;
+        const float* dyc = dy + (n * C + c) * S;
+        float a = 0, b = 0;
+        for (int64_t i = 0; i < S; i++) { a += dyc[i]; b += dyc[i] * (xc[i] - mean); }
+        sdy += a; sdyx += b;
+      }
+      const double sdyxhat = sdyx * invstd;
+      if (dgamma) dgamma[c] += (float)sdyxhat;
+      if (dbeta) dbeta[c] += (float)sdy;
+      if (!dx) continue;
+      const float g = gamma ? gamma[c] : 1.f;
+      const float k = (float)(g * invstd);
+      const float meanDy = (float)(sdy / M), coef = (float)(sdyxhat / M) * invstd;
+      for (int64_t n = 0; n < N; n++) {
+        const float* xc = x + (n * C + c) * S;
+        const float* dyc = dy + (n * C + c) * S;
+        float* dxc = dx + (n * C + c) * S;
+        for (int64_t i = 0; i < S; i++) dxc[i] = k * (dyc[i] - meanDy - (xc[i] - mean) * coef);
+      }
+    }
+  });
+  return SS_OK;
+}
+
+extern "C" ss_status ss_layernorm_forward(float* y, float* mean, float* rstd, const float* x, const float* gamma,
+                                          const float* beta, int64_t R, int64_t D, float eps) {
+  if (R < 0 || D <= 0 || !(eps > 0)) return SS_ERR_ARG;
+  parallelFor(R, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; r++) {
+      const float* xr = x + r * D;
+      double s = 0, q = 0;
+      for (int64_t i = 0; i < D; i++) s += xr[i];
+      double m = s / D;
+      for (int64_t i = 0; i < D; i++) { double d = xr[i] - m; q += d * d; }
+      float rs = (float)(1.0 / std::sqrt(q / D + eps));
+      if (mean) mean[r] = (float)m;
+      if (rstd) rstd[r] = rs;
+      float* yr = y + r * D;
+      for (int64_t i = 0; i < D; i++) {
+        float v = (xr[i] - (float)m) * rs;
+        yr[i] = v * (gamma ? gamma[i] : 1.f) + (beta ? beta[i] : 0.f);
+      }
+    }
+  });
+  return SS_OK;
+}
+
+// dx = rstd * (g - mean(g) - xhat * mean(g*xhat)), g = dy*gamma. Parameter grads are summed over
+// rows in fixed row blocks so the result does not depend on the thread count.
+extern "C" ss_status ss_layernorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* x,
+                                           const float* gamma, const float* mean, const float* rstd, int64_t R,
+                                           int64_t D) {
+  if (R < 0 || D <= 0) return SS_ERR_ARG;
+  parallelFor(R, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; r++) {
+      const float* xr = x + r * D;
+      const float* dyr = dy + r * D;
+      const float m = mean[r], rs = rstd[r];
+      double sg = 0, sgx = 0;
+      for (int64_t i = 0; i < D; i++) {
+        float g = dyr[i] * (gamma ? gamma[i] : 1.f);
+        sg += g;
+        sgx += g * (xr[i] - m) * rs;
+      }
+      float mg = (float)(sg / D), mgx = (float)(sgx / D);
+      float* dxr = dx + r * D;
+      for (int64_t i = 0; i < D; i++) {
+        float g = dyr[i] * (gamma ? gamma[i] : 1.f);
+        dxr[i] = rs * (g - mg - (xr[i] - m) * rs * mgx);
+      }
+    }
+  });
+  if (dgamma || dbeta) {
+    parallelFor(D, [&](int64_t i0, int64_t i1) {
+      for (int64_t r = 0; r < R; r++) {
+        const float* xr = x + r * D;
+        const float* dyr = dy + r * D;
+        for (int64_t i = i0; i < i1; i++) {
+          if (dgamma) dgamma[i] += dyr[i] * (xr[i] - mean[r]) * rstd[r];
+          if (dbeta) dbeta[i] += dyr[i];
+        }
+      }
+    });
+  }
+  return SS_OK;
+}
