@@ -1,0 +1,310 @@
+#!/usr/bin/python3
+"""PyTorch twin of selfsup's benchmark (`npm run bench`).
+
+What it is
+    The same workloads that selfsup's own TypeScript benchmark (bench/, run by `npm run bench`)
+    times with selfsup, timed here with PyTorch (CPU) in the same run, so the bench can print
+    speed ratios "selfsup vs PyTorch" measured side by side on the same machine and moment
+    (absolute times drift 10-40% between runs; ratios measured together do not).
+    Definitions follow /work/shared/reference/torch_bench.py and its README.
+
+How `npm run bench` calls it
+    /usr/bin/python3 bench/torch_twin.py --threads T[,T...] --iters I --warmup W --json OUT
+        [--channels-last] [--only conv,step,loss,gemm] [--no-mkldnn]
+    and reads OUT:
+    {"torch_version": str, "threads_requested": [int...], "mkldnn": bool, "channels_last": bool,
+     "tcmalloc": bool,
+     "rows": [{"name": str, "threads": int, "torch_ms": median ms, "torch_min_ms": min ms}, ...]}
+    A human-readable table goes to stdout, progress lines to stderr. Exit status is non-zero on
+    failure (OUT is then not written; it is written atomically via a temporary file + rename).
+
+    /usr/bin/python3 is Debian's Python, which sees python3-torch (PyTorch 1.13 CPU, oneDNN
+    convolutions, BLAS via the libblas.so.3 alternative, which must be set to OpenBLAS).
+
+tcmalloc
+    PyTorch is benchmarked as tuned users run it: with tcmalloc preloaded. The caller should set
+    LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4 when spawning this script (a
+    process cannot preload into itself). If it did not, and SELFSUP_TORCH_NO_TCMALLOC is unset,
+    the script re-executes itself once (os.execve) with LD_PRELOAD set; the env marker
+    SELFSUP_TORCH_TWIN_REEXEC guards against loops. If the .so file is absent it just continues.
+    Set SELFSUP_TORCH_NO_TCMALLOC=1 to measure with glibc malloc. JSON "tcmalloc" reports whether
+    tcmalloc is actually mapped into the process.
+
+Timing
+    For each T in --threads: torch.set_num_threads(T), torch.manual_seed(0), then each workload:
+    --warmup untimed iterations, then --iters timed ones (time.perf_counter); torch_ms is the
+    median, torch_min_ms the minimum. Inputs are made before timing.
+
+Workloads -- these MUST stay identical to the TypeScript side's (bench/); change both together:
+    conv   conv2d 3x3, stride 1, pad 1, with bias, float32, NCHW (or channels_last for input and
+           weight with --channels-last), shapes (N, Cin, H=W, Cout):
+             (256,1,28,32) (256,32,28,64) (256,64,14,128) (256,128,7,128) (128,3,32,64) (64,64,32,64)
+           conv2d_fwd/N{N}_C{Cin}_{H}x{W}_C{Cout}     forward under torch.no_grad()
+           conv2d_fwdbwd/N{N}_C{Cin}_{H}x{W}_C{Cout}  forward + backward with a fixed random upstream
+                                                      grad: input grad + weight grad + bias grad
+    step   step/supervised: one supervised training step, batch 256 of 28x28x1 (fixed random
+           inputs and labels made beforehand), encoder
+             conv(1->32, 3x3, s1, p1, no bias)+BN+ReLU, conv(32->64, s2, p1, no bias)+BN+ReLU,
+             conv(64->128, s2, p1, no bias)+BN+ReLU, global average pool, Linear(128->10);
+           softmax cross-entropy (mean); SGD(lr=0.05, momentum=0.9, no weight decay);
+           zero_grad(set_to_none=True) each step; BN in training mode.
+    loss   loss/softmax_xent_4096x1000: softmax cross-entropy (mean over rows) forward + backward
+           to the logits, logits (4096, 1000) random normal, integer targets.
+    gemm   gemm/1024x1024x1024: torch.mm(A, B, out=C) of 1024x1024 float32, C preallocated.
+"""
+import os
+import sys
+
+TCMALLOC = "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4"
+REEXEC_MARK = "SELFSUP_TORCH_TWIN_REEXEC"
+
+
+def _tcmalloc_loaded():
+    try:
+        with open("/proc/self/maps") as f:
+            return "libtcmalloc" in f.read()
+    except OSError:
+        return "libtcmalloc" in os.environ.get("LD_PRELOAD", "")
+
+
+def _maybe_reexec_with_tcmalloc():
+    """Re-exec once with tcmalloc preloaded, before torch is imported (see docstring)."""
+    if os.environ.get("SELFSUP_TORCH_NO_TCMALLOC"):
+        return
+    if os.environ.get(REEXEC_MARK) or _tcmalloc_loaded():
+        return
+    if not os.path.exists(TCMALLOC):
+        return
+    env = dict(os.environ)
+    env[REEXEC_MARK] = "1"
+    pre = env.get("LD_PRELOAD", "")
+    env["LD_PRELOAD"] = TCMALLOC + ((" " + pre) if pre else "")
+    exe = sys.executable or "/usr/bin/python3"
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(exe, [exe] + sys.argv, env)
+    except OSError as e:  # carry on with glibc malloc
+        print(f"torch_twin: re-exec with tcmalloc failed ({e}); continuing without", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    _maybe_reexec_with_tcmalloc()
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+# (N, Cin, H=W, Cout); 3x3, stride 1, pad 1, bias
+CONV_SHAPES = [
+    (256, 1, 28, 32),
+    (256, 32, 28, 64),
+    (256, 64, 14, 128),
+    (256, 128, 7, 128),
+    (128, 3, 32, 64),
+    (64, 64, 32, 64),
+]
+GROUPS = ("conv", "step", "loss", "gemm")
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def timeit(fn, iters, warmup):
+    """Returns (median ms, min ms) over `iters` timed calls after `warmup` untimed ones."""
+    for _ in range(warmup):
+        fn()
+    ts = []
+    for _ in range(iters):
+        t0 = time.perf_counter()
+        fn()
+        ts.append(time.perf_counter() - t0)
+    return statistics.median(ts) * 1e3, min(ts) * 1e3
+
+
+def conv_flops(N, Cin, H, Cout):  # 3x3, s1, p1: output H x H
+    return 2.0 * N * Cout * H * H * Cin * 9
+
+
+def add_row(rows, name, th, med, mn, flops=None):
+    rows.append(dict(name=name, threads=th, torch_ms=med, torch_min_ms=mn))
+    extra = f"  ({flops / med / 1e6:.0f} GFLOP/s)" if flops else ""
+    log(f"  [{th}t] {name}: {med:.3f} ms (min {mn:.3f}){extra}")
+
+
+# ---------------------------------------------------------------- workloads
+def bench_conv(args, rows, th):
+    for (N, Cin, H, Cout) in CONV_SHAPES:
+        x = torch.randn(N, Cin, H, H)
+        w = torch.randn(Cout, Cin, 3, 3) * 0.1
+        b = torch.randn(Cout) * 0.1
+        if args.channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
+            w = w.contiguous(memory_format=torch.channels_last)
+        tag = f"N{N}_C{Cin}_{H}x{H}_C{Cout}"
+        fl = conv_flops(N, Cin, H, Cout)
+
+        def fwd():
+            with torch.no_grad():
+                F.conv2d(x, w, b, 1, 1)
+
+        med, mn = timeit(fwd, args.iters, args.warmup)
+        add_row(rows, f"conv2d_fwd/{tag}", th, med, mn, fl)
+
+        xg = x.clone().requires_grad_(True)
+        wg = w.clone().requires_grad_(True)
+        bg = b.clone().requires_grad_(True)
+        with torch.no_grad():
+            gy = torch.randn_like(F.conv2d(x, w, b, 1, 1))  # same memory format as the output
+
+        def fwdbwd():
+            xg.grad = wg.grad = bg.grad = None
+            F.conv2d(xg, wg, bg, 1, 1).backward(gy)
+
+        med, mn = timeit(fwdbwd, args.iters, args.warmup)
+        add_row(rows, f"conv2d_fwdbwd/{tag}", th, med, mn, 3 * fl)
+        del x, w, b, xg, wg, bg, gy
+
+
+class Encoder(nn.Module):
+    """conv(1->32)+BN+ReLU, conv(32->64,s2)+BN+ReLU, conv(64->128,s2)+BN+ReLU, GAP -> 128."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(1, 32, 3, 1, 1, bias=False), nn.BatchNorm2d(32), nn.ReLU(inplace=True),
+            nn.Conv2d(32, 64, 3, 2, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(inplace=True),
+            nn.Conv2d(64, 128, 3, 2, 1, bias=False), nn.BatchNorm2d(128), nn.ReLU(inplace=True),
+        )
+
+    def forward(self, x):
+        return self.net(x).mean(dim=(2, 3))
+
+
+def bench_step(args, rows, th):
+    B = 256
+    enc, head = Encoder(), nn.Linear(128, 10)
+    enc.train()
+    x = torch.randn(B, 1, 28, 28)
+    if args.channels_last:
+        enc = enc.to(memory_format=torch.channels_last)
+        x = x.contiguous(memory_format=torch.channels_last)
+    y = torch.randint(0, 10, (B,))
+    opt = torch.optim.SGD(list(enc.parameters()) + list(head.parameters()), lr=0.05, momentum=0.9)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        F.cross_entropy(head(enc(x)), y).backward()
+        opt.step()
+
+    med, mn = timeit(step, args.iters, args.warmup)
+    add_row(rows, "step/supervised", th, med, mn)
+
+
+def bench_loss(args, rows, th):
+    logits = torch.randn(4096, 1000, requires_grad=True)
+    tgt = torch.randint(0, 1000, (4096,))
+
+    def fb():
+        logits.grad = None
+        F.cross_entropy(logits, tgt).backward()
+
+    med, mn = timeit(fb, args.iters, args.warmup)
+    add_row(rows, "loss/softmax_xent_4096x1000", th, med, mn)
+
+
+def bench_gemm(args, rows, th):
+    n = 1024
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    c = torch.empty(n, n)
+
+    def mm():
+        torch.mm(a, b, out=c)
+
+    med, mn = timeit(mm, args.iters, args.warmup)
+    add_row(rows, f"gemm/{n}x{n}x{n}", th, med, mn, 2.0 * n * n * n)
+
+
+BENCHES = dict(conv=bench_conv, step=bench_step, loss=bench_loss, gemm=bench_gemm)
+
+
+# ---------------------------------------------------------------- output
+def table(rows, threads):
+    names = list(dict.fromkeys(r["name"] for r in rows))
+    by = {(r["name"], r["threads"]): r for r in rows}
+    heads = ["workload"] + [f"{t}t ms (min)" for t in threads]
+    lines = []
+    for n in names:
+        cells = [n]
+        for t in threads:
+            r = by.get((n, t))
+            cells.append(f"{r['torch_ms']:.2f} ({r['torch_min_ms']:.2f})" if r else "-")
+        lines.append(cells)
+    widths = [max(len(c[i]) for c in [heads] + lines) for i in range(len(heads))]
+    fmt = lambda cells: "  ".join(c.ljust(w) if i == 0 else c.rjust(w)  # noqa: E731
+                                  for i, (c, w) in enumerate(zip(cells, widths)))
+    return "\n".join([fmt(heads), "  ".join("-" * w for w in widths)] + [fmt(c) for c in lines])
+
+
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(description="PyTorch twin of selfsup's `npm run bench` workloads.")
+    ap.add_argument("--threads", default="2,1", help="comma list of thread counts, e.g. 1,2")
+    ap.add_argument("--iters", type=int, default=15, help="timed iterations (median reported)")
+    ap.add_argument("--warmup", type=int, default=3, help="untimed iterations before timing")
+    ap.add_argument("--only", default=",".join(GROUPS), help="comma list of groups: " + ",".join(GROUPS))
+    ap.add_argument("--channels-last", action="store_true",
+                    help="conv inputs/weights (and the step's encoder) in channels_last")
+    ap.add_argument("--no-mkldnn", action="store_true", help="disable oneDNN (conv via im2col + BLAS)")
+    ap.add_argument("--json", default=None, metavar="FILE", help="write results as JSON to FILE")
+    args = ap.parse_args(argv)
+    try:
+        args.threads = [int(t) for t in args.threads.split(",") if t.strip()]
+    except ValueError:
+        ap.error(f"--threads must be a comma list of integers, got {args.threads!r}")
+    if not args.threads or any(t < 1 for t in args.threads):
+        ap.error("--threads needs at least one thread count >= 1")
+    if args.iters < 1 or args.warmup < 0:
+        ap.error("--iters must be >= 1 and --warmup >= 0")
+    args.only = [g.strip() for g in args.only.split(",") if g.strip()]
+    bad = [g for g in args.only if g not in GROUPS]
+    if bad or not args.only:
+        ap.error(f"--only: unknown group(s) {bad}; choose from {','.join(GROUPS)}")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.no_mkldnn:
+        torch.backends.mkldnn.enabled = False
+    mkldnn = bool(torch.backends.mkldnn.is_available() and torch.backends.mkldnn.enabled)
+    tcm = _tcmalloc_loaded()
+    log(f"torch {torch.__version__}, mkldnn={mkldnn}, channels_last={args.channels_last}, "
+        f"tcmalloc={tcm}, threads={args.threads}, iters={args.iters}, warmup={args.warmup}")
+    rows = []
+    for th in args.threads:
+        torch.set_num_threads(th)
+        for g in GROUPS:
+            if g in args.only:
+                torch.manual_seed(0)
+                BENCHES[g](args, rows, th)
+    print(f"PyTorch {torch.__version__} (mkldnn={mkldnn}, channels_last={args.channels_last}, "
+          f"tcmalloc={tcm}); median ms over {args.iters} iters after {args.warmup} warmup, (min)")
+    print(table(rows, args.threads), flush=True)
+    if args.json:
+        out = dict(torch_version=torch.__version__, threads_requested=args.threads, mkldnn=mkldnn,
+                   channels_last=args.channels_last, tcmalloc=tcm, rows=rows)
+        tmp = f"{args.json}.tmp{os.getpid()}"
+        with open(tmp, "w") as f:
+            json.dump(out, f, indent=1)
+        os.replace(tmp, args.json)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

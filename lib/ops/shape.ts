@@ -1,0 +1,91 @@
+// Shape ops: reshape/flatten (views sharing data), transpose of a matrix, concatenation and row
+// slicing along the first axis. Each op's backward sits next to its forward.
+import { attach, checkShape, needsGrad, sizeOf, Tensor, accumulateGrad } from '../tensor/tensor.js';
+import { checkInt, invalidParameter, outOfRange } from '../validate.js';
+
+export function checkTensor(name: string, t: unknown): Tensor {
+  if (!(t instanceof Tensor)) throw invalidParameter(name, 'Tensor', t);
+  return t;
+}
+
+export function checkRank(name: string, t: unknown, ranks: readonly number[]): Tensor {
+  const x = checkTensor(name, t);
+  if (!ranks.includes(x.ndim))
+    throw outOfRange(name, `Tensor of rank ${ranks.join(' or ')}`, `shape [${x.shape.join(', ')}]`);
+  return x;
+}
+
+// Shape with at most one -1, inferred from the element count.
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor('x', x);
+  if (!Array.isArray(shape)) throw invalidParameter('shape', 'array of integers', shape);
+  const s = [...shape];
+  const infer = s.indexOf(-1);
+  if (infer >= 0) {
+    const rest = sizeOf(s.filter((_, i) => i !== infer));
+    if (rest === 0 || x.size % rest) throw outOfRange('shape', `a shape compatible with ${x.size} elements`, shape);
+    s[infer] = x.size / rest;
+  }
+  checkShape('shape', s);
+  if (sizeOf(s) !== x.size) throw outOfRange('shape', `a shape with ${x.size} elements`, shape);
+  const out = new Tensor(x.data, s);
+  return attach(out, 'reshape', [x], (g) => accumulateGrad(x, g));
+}
+
+// Flattens all dims from startDim on (PyTorch nn.Flatten default startDim = 1).
+export function flatten(x: Tensor, startDim = 1): Tensor {
+  checkTensor('x', x);
+  checkInt('startDim', startDim, 0, Math.max(0, x.ndim - 1));
+  return reshape(x, [...x.shape.slice(0, startDim), sizeOf(x.shape.slice(startDim))]);
+}
+
+export function transpose(x: Tensor): Tensor {
+  checkRank('x', x, [2]);
+  const [R, C] = x.shape;
+  const t = (src: Float32Array, rows: number, cols: number) => {
+    const out = new Float32Array(src.length);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = src[i * cols + j];
+    return out;
+  };
+  const out = new Tensor(t(x.data, R, C), [C, R]);
+  return attach(out, 'transpose', [x], (g) => accumulateGrad(x, t(g, C, R)));
+}
+
+// Concatenates along axis 0 (the batch axis: two augmented views, patch pairs).
+export function cat(xs: readonly Tensor[]): Tensor {
+  if (!Array.isArray(xs) || xs.length === 0) throw invalidParameter('xs', 'non-empty array of Tensors', xs);
+  xs.forEach((x, i) => checkTensor(`xs[${i}]`, x));
+  const tail = xs[0].shape.slice(1);
+  for (let i = 1; i < xs.length; i++)
+    if (xs[i].ndim !== xs[0].ndim || xs[i].shape.slice(1).some((d: number, k: number) => d !== tail[k]))
+      throw outOfRange(`xs[${i}]`, `shape [*, ${tail.join(', ')}]`, `shape [${xs[i].shape.join(', ')}]`);
+  const data = new Float32Array(xs.reduce((s, x) => s + x.size, 0));
+  let off = 0;
+  for (const x of xs) {
+    data.set(x.data, off);
+    off += x.size;
+  }
+  const out = new Tensor(data, [xs.reduce((s, x) => s + x.shape[0], 0), ...tail]);
+  return attach(out, 'cat', xs, (g) => {
+    let o = 0;
+    for (const x of xs) {
+      if (needsGrad(x)) accumulateGrad(x, g.slice(o, o + x.size));
+      o += x.size;
+    }
+  });
+}
+
+// Rows [start, end) along axis 0.
+export function sliceRows(x: Tensor, start: number, end: number): Tensor {
+  checkTensor('x', x);
+  if (x.ndim < 1) throw outOfRange('x', 'Tensor of rank >= 1', x.shape);
+  checkInt('start', start, 0, x.shape[0]);
+  checkInt('end', end, start, x.shape[0]);
+  const row = x.size / Math.max(1, x.shape[0]);
+  const out = new Tensor(x.data.slice(start * row, end * row), [end - start, ...x.shape.slice(1)]);
+  return attach(out, 'sliceRows', [x], (g) => {
+    const full = new Float32Array(x.size);
+    full.set(g, start * row);
+    accumulateGrad(x, full);
+  });
+}

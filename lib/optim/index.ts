@@ -1,0 +1,3 @@
+export * from './optimizer.js';
+export * from './sgd.js';
+export * from './adamw.js';
