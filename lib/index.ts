@@ -10,3 +10,4 @@ export { saveSafetensors, loadSafetensors, encodeSafetensors, decodeSafetensors 
 export { info, version, setNumThreads, getNumThreads, setIsa, isaInfo } from './runtime.js';
 export { native } from './native/loader.js';
 export type { NativeBinding, Isa } from './native/binding.js';
+export * as data from './data/index.js';

@@ -39,12 +39,13 @@ extern "C" ss_status ss_batchnorm_forward_train(float* y, float* saveMean, float
       if (runningVar)
         runningVar[c] = (float)((1 - momentum) * runningVar[c] +
                                 momentum * (count > 1 ? var * count / (count - 1) : var));
-      float g = gamma ? gamma[c] : 1.f, bb = beta ? beta[c] : 0.f;
-      float scale = g * invstd, shift = bb - (float)mean * scale;
+      // (x - mean) first: folding mean into the shift would cancel badly when |mean| >> std.
+      const float g = gamma ? gamma[c] : 1.f, bb = beta ? beta[c] : 0.f;
+      const float scale = g * invstd, m = (float)mean;
       for (int64_t n = 0; n < N; n++) {
         const float* xc = x + (n * C + c) * S;
         float* yc = y + (n * C + c) * S;
-        for (int64_t i = 0; i < S; i++) yc[i] = xc[i] * scale + shift;
+        for (int64_t i = 0; i < S; i++) yc[i] = (xc[i] - m) * scale + bb;
       }
     }
   });
@@ -59,10 +60,10 @@ extern "C" ss_status ss_batchnorm_forward_eval(float* y, const float* x, const f
     for (int64_t r = b; r < e; r++) {
       int64_t c = r % C;
       float invstd = 1.f / std::sqrt(runningVar[c] + eps);
-      float scale = (gamma ? gamma[c] : 1.f) * invstd, shift = (beta ? beta[c] : 0.f) - runningMean[c] * scale;
+      const float scale = (gamma ? gamma[c] : 1.f) * invstd, bb = beta ? beta[c] : 0.f, m = runningMean[c];
       const float* xc = x + r * S;
       float* yc = y + r * S;
-      for (int64_t i = 0; i < S; i++) yc[i] = xc[i] * scale + shift;
+      for (int64_t i = 0; i < S; i++) yc[i] = (xc[i] - m) * scale + bb;
     }
   });
   return SS_OK;
