@@ -1,0 +1,111 @@
+// The benchmark workloads, timed with selfsup. bench/torch_twin.py defines the same workloads
+// for PyTorch; change both together. Each workload builds its inputs first and returns the
+// function to time.
+import { native } from '../native/loader.js';
+import { convParams } from '../native/params.js';
+import * as nn from '../nn/index.js';
+import { crossEntropy } from '../ops/loss.js';
+import { SGD } from '../optim/sgd.js';
+import { Generator } from '../random.js';
+import { Tensor } from '../tensor/tensor.js';
+
+export interface Workload {
+  name: string;
+  group: 'conv' | 'step' | 'loss' | 'gemm';
+  flops?: number;
+  setup(): () => void;
+}
+
+export const CONV_SHAPES: [number, number, number, number][] = [
+  [256, 1, 28, 32], [256, 32, 28, 64], [256, 64, 14, 128], [256, 128, 7, 128], [128, 3, 32, 64], [64, 64, 32, 64],
+];
+
+function convWorkloads(): Workload[] {
+  const out: Workload[] = [];
+  for (const [N, C, H, K] of CONV_SHAPES) {
+    const tag = `N${N}_C${C}_${H}x${H}_C${K}`;
+    const flops = 2 * N * K * H * H * C * 9;
+    const make = (withBackward: boolean) => () => {
+      const g = new Generator(1);
+      const nb = native();
+      const p = convParams({ N, C, K, groups: 1, inSize: [H, H], outSize: [H, H], kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1] });
+      const x = g.normal(N * C * H * H), w = g.normal(K * C * 9, 0, 0.1), b = g.normal(K, 0, 0.1);
+      const y = new Float32Array(N * K * H * H), dy = g.normal(y.length);
+      const dx = new Float32Array(x.length), dw = new Float32Array(w.length), db = new Float32Array(K);
+      // Forward+backward as autograd runs it: y, then dx, then dw and db (accumulated, zeroed first).
+      return withBackward
+        ? () => {
+            nb.convForward(y, x, w, b, p);
+            nb.convBackwardData(dx, dy, w, p);
+            dw.fill(0); db.fill(0);
+            nb.convBackwardWeight(dw, db, x, dy, p);
+          }
+        : () => nb.convForward(y, x, w, b, p);
+    };
+    out.push({ name: `conv2d_fwd/${tag}`, group: 'conv', flops, setup: make(false) });
+    out.push({ name: `conv2d_fwdbwd/${tag}`, group: 'conv', flops: 3 * flops, setup: make(true) });
+  }
+  return out;
+}
+
+// conv(1→32)+BN+ReLU, conv(32→64, s2)+BN+ReLU, conv(64→128, s2)+BN+ReLU, global average pool.
+export function smallEncoder(generator?: Generator): nn.Sequential {
+  const conv = (i: number, o: number, s: number) => new nn.Conv2d(i, o, 3, { stride: s, padding: 1, bias: false, generator });
+  return new nn.Sequential(
+    conv(1, 32, 1), new nn.BatchNorm2d(32), new nn.ReLU(),
+    conv(32, 64, 2), new nn.BatchNorm2d(64), new nn.ReLU(),
+    conv(64, 128, 2), new nn.BatchNorm2d(128), new nn.ReLU(),
+    new nn.GlobalAvgPool(),
+  );
+}
+
+function stepWorkload(): Workload {
+  return {
+    name: 'step/supervised', group: 'step',
+    setup() {
+      const g = new Generator(2);
+      const net = new nn.Sequential(smallEncoder(g), new nn.Linear(128, 10, { generator: g }));
+      const B = 256;
+      const x = new Tensor(g.normal(B * 784), [B, 1, 28, 28]);
+      const t = Int32Array.from(g.uniform(B), (u) => Math.min(9, Math.floor(u * 10)));
+      const opt = new SGD(net.parameters(), { lr: 0.05, momentum: 0.9 });
+      return () => {
+        opt.zeroGrad();
+        crossEntropy(net.forward(x), t).backward();
+        opt.step();
+      };
+    },
+  };
+}
+
+function lossWorkload(): Workload {
+  return {
+    name: 'loss/softmax_xent_4096x1000', group: 'loss',
+    setup() {
+      const g = new Generator(3);
+      const logits = new Tensor(g.normal(4096 * 1000), [4096, 1000], true);
+      const t = Int32Array.from(g.uniform(4096), (u) => Math.min(999, Math.floor(u * 1000)));
+      return () => {
+        logits.grad = null;
+        crossEntropy(logits, t).backward();
+      };
+    },
+  };
+}
+
+function gemmWorkload(): Workload {
+  const n = 1024;
+  return {
+    name: 'gemm/1024x1024x1024', group: 'gemm', flops: 2 * n * n * n,
+    setup() {
+      const g = new Generator(4);
+      const a = g.normal(n * n), b = g.normal(n * n), c = new Float32Array(n * n);
+      const nb = native();
+      return () => nb.gemm(0, 0, n, n, n, 1, a, n, b, n, 0, c, n);
+    },
+  };
+}
+
+export function allWorkloads(): Workload[] {
+  return [...convWorkloads(), stepWorkload(), lossWorkload(), gemmWorkload()];
+}
