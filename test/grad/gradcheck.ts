@@ -60,7 +60,8 @@ export function gradCheck(what: string, inputs: Tensor[], fwd: (...xs: Tensor[])
     if (!o.allowZero?.includes(k)) expect(scale, `${name}: numeric gradient is trivially zero`).toBeGreaterThan(1e-3);
     expect(an, `${name}: analytic gradient missing`).not.toBeNull();
     expectClose(an!, num, rtol, atol * Math.max(1, scale), name);
-    if (scale > 0) expect(relL2(an!, num), `${name}: relL2`).toBeLessThan(maxRel);
+    // relL2 only where the gradient is above the finite-difference noise floor.
+    if (scale > 1e-3) expect(relL2(an!, num), `${name}: relL2`).toBeLessThan(maxRel);
   });
 }
 
