@@ -1,7 +1,7 @@
 // Losses: softmax cross-entropy (native, fused forward+backward, label smoothing, ignore index),
 // softmax / log-softmax, MSE and L1 with mean reduction.
 import { native } from '../native/loader.js';
-import { attach, accumulateGrad, needsGrad, Tensor } from '../tensor/tensor.js';
+import { attach, accumulateGrad, isGradEnabled, Tensor } from '../tensor/tensor.js';
 import { checkInt, checkNumber, checkOptions, invalidParameter, outOfRange } from '../validate.js';
 import { checkRank, checkTensor } from './shape.js';
 
@@ -22,7 +22,7 @@ export function crossEntropy(logits: Tensor, targets: Int32Array | readonly numb
   for (let i = 0; i < R; i++)
     if (t[i] !== ignore && !(t[i] >= 0 && t[i] < Cn)) throw outOfRange(`targets[${i}]`, `class index in [0, ${Cn}) or ignoreIndex ${ignore}`, targets[i]);
   const nb = native();
-  const wantGrad = needsGrad(logits);
+  const wantGrad = isGradEnabled() && logits.requiresGrad;
   const grad = wantGrad ? new Float32Array(logits.size) : null;
   const loss = nb.softmaxCrossEntropy(grad, logits.data, t, R, Cn, ls, ignore);
   return attach(new Tensor(new Float32Array([loss]), []), 'crossEntropy', [logits], (g) => {

@@ -134,7 +134,8 @@ export class Tensor {
       if (!t.node || !t.grad) continue;
       const g = t.grad;
       if (!t.retainGrad) t.grad = null;
-      t.node.backward(g);
+      // Closures may hand g on to a parent (reshape): a retained gradient must not alias it.
+      t.node.backward(t.retainGrad ? g.slice() : g);
       t.node = t.retainGrad ? t.node : null; // free the graph as it is consumed
     }
   }
@@ -160,6 +161,8 @@ export function attach(out: Tensor, op: string, parents: readonly Tensor[], back
   return out;
 }
 
+// For backward closures: whether a parent wants a gradient. Deliberately ignores noGrad(), which
+// only stops graph recording: backward() inside noGrad still computes gradients, as in PyTorch.
 export function needsGrad(t: Tensor | null | undefined): boolean {
-  return !!t && t.requiresGrad && gradEnabled;
+  return !!t && t.requiresGrad;
 }

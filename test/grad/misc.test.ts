@@ -240,3 +240,21 @@ describe('gradient accumulation and noGrad', () => {
     expect(ops.sum(ops.mul(y, new Tensor(R, [4, 5]))).item()).toBeCloseTo(js, 5);
   });
 });
+
+describe('autograd regressions', () => {
+  it('backward() inside noGrad still computes gradients (as PyTorch)', () => {
+    const x = randomTensor([2, 3], 1, true), w = randomTensor([2, 3], 2, true);
+    const L = ops.sum(ops.linear(x, w));
+    noGrad(() => L.backward());
+    expect(x.grad).not.toBeNull();
+    expect(w.grad).not.toBeNull();
+  });
+  it('a retained gradient of a reshape does not alias its input gradient', () => {
+    const x = randomTensor([2, 3], 3, true);
+    const y = ops.reshape(x, [6]);
+    y.retainGrad = true;
+    ops.add(ops.sum(ops.mulScalar(x, 3)), ops.sum(y)).backward();
+    expect(Array.from(y.grad!)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(Array.from(x.grad!)).toEqual([4, 4, 4, 4, 4, 4]);
+  });
+});
