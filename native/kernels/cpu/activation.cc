@@ -35,8 +35,17 @@ extern "C" ss_status ss_activation_backward(int kind, float* dx, const float* dy
                                             int64_t n, float alpha) {
   if (n < 0) return SS_ERR_ARG;
   switch (kind) {
-    case SS_ACT_RELU: pointwise(n, [&](int64_t b, int64_t e) { for (int64_t i = b; i < e; i++) dx[i] = x[i] > 0.f ? dy[i] : 0.f; }); break;
-    case SS_ACT_LEAKY_RELU: pointwise(n, [&](int64_t b, int64_t e) { for (int64_t i = b; i < e; i++) dx[i] = x[i] > 0.f ? dy[i] : alpha * dy[i]; }); break;
+    // Loads before the select so the loops compile to vector blends, not data-dependent branches.
+    case SS_ACT_RELU:
+      pointwise(n, [&](int64_t b, int64_t e) {
+        for (int64_t i = b; i < e; i++) { float g = dy[i], v = x[i]; dx[i] = v > 0.f ? g : 0.f; }
+      });
+      break;
+    case SS_ACT_LEAKY_RELU:
+      pointwise(n, [&](int64_t b, int64_t e) {
+        for (int64_t i = b; i < e; i++) { float g = dy[i], v = x[i]; dx[i] = v > 0.f ? g : alpha * g; }
+      });
+      break;
     case SS_ACT_GELU:
       pointwise(n, [&](int64_t b, int64_t e) {
         for (int64_t i = b; i < e; i++) {

@@ -28,11 +28,12 @@ bool isPointwise(const ss_conv_params* p) {
   return true;
 }
 
-// col[(c, kz, ky, kx), (oz, oy, ox)] = x[c, oz*s - p + kz*d, ...] or 0 outside.
-void im2col(float* col, const float* x, const ss_conv_params* p) {
+// col[(c, kz, ky, kx), (oz, oy, ox)] = x[c, oz*s - p + kz*d, ...] or 0 outside; rows are ld apart
+// so the columns of several images can sit side by side in one matrix.
+void im2col(float* col, int64_t ld, const float* x, const ss_conv_params* p) {
   const int D = p->in[0], H = p->in[1], W = p->in[2];
   const int Do = p->out[0], Ho = p->out[1], Wo = p->out[2];
-  const int64_t P = (int64_t)Do * Ho * Wo;
+  const int64_t P = ld;
   int64_t row = 0;
   for (int c = 0; c < p->C; c++) {
     const float* xc = x + (int64_t)c * D * H * W;
@@ -66,10 +67,10 @@ void im2col(float* col, const float* x, const ss_conv_params* p) {
 }
 
 // dx[c, ...] += col[...]: the adjoint of im2col. dx must be zeroed by the caller.
-void col2im(float* dx, const float* col, const ss_conv_params* p) {
+void col2im(float* dx, const float* col, int64_t ld, const ss_conv_params* p) {
   const int D = p->in[0], H = p->in[1], W = p->in[2];
   const int Do = p->out[0], Ho = p->out[1], Wo = p->out[2];
-  const int64_t P = (int64_t)Do * Ho * Wo;
+  const int64_t P = ld;
   int64_t row = 0;
   for (int c = 0; c < p->C; c++) {
     float* xc = dx + (int64_t)c * D * H * W;
@@ -95,8 +96,12 @@ void col2im(float* dx, const float* col, const ss_conv_params* p) {
 
 struct Dims {
   int64_t inPlane, outPlane, Cg, Kg, CKg;  // per-image sizes and per-group GEMM sizes
+  int64_t G;                               // images side by side in one GEMM (small output planes)
+  int64_t batches;                         // ceil(N / G)
 };
 
+// Small output planes make thin GEMMs (N = P columns) dominated by packing and edge tiles; putting
+// G images side by side gives G*P columns. Capped so the column buffer stays within ~4 MB.
 Dims dims(const ss_conv_params* p) {
   Dims d;
   d.inPlane = spatialSize(p->in);
@@ -104,7 +109,32 @@ Dims dims(const ss_conv_params* p) {
   d.Cg = p->C / p->groups;
   d.Kg = p->K / p->groups;
   d.CKg = d.Cg * p->k[0] * p->k[1] * p->k[2];
+  const int64_t CK = d.CKg * p->groups;
+  int64_t G = 1;
+  while (G * 2 * d.outPlane <= 512 && G * 2 * d.outPlane * std::max<int64_t>(CK, p->K) <= (1 << 20) && G * 2 <= p->N) G *= 2;
+  d.G = std::max<int64_t>(G, 1);
+  d.batches = (p->N + d.G - 1) / d.G;
   return d;
+}
+
+// Copies images [n0, n0+g) of a (N, rows, P) tensor into a rows x (g*P) matrix, or back.
+void gatherImages(float* dst, const float* src, int64_t g, int64_t rows, int64_t P) {
+  for (int64_t i = 0; i < g; i++)
+    for (int64_t r = 0; r < rows; r++) std::memcpy(dst + r * g * P + i * P, src + (i * rows + r) * P, sizeof(float) * P);
+}
+void scatterImages(float* dst, const float* src, int64_t g, int64_t rows, int64_t P) {
+  for (int64_t i = 0; i < g; i++)
+    for (int64_t r = 0; r < rows; r++) std::memcpy(dst + (i * rows + r) * P, src + r * g * P + i * P, sizeof(float) * P);
+}
+
+thread_local std::vector<float> t_out, t_accT;
+float* accTBuffer(int64_t n) {
+  if ((int64_t)t_accT.size() < n) t_accT.resize(n);
+  return t_accT.data();
+}
+float* outBuffer(int64_t n) {
+  if ((int64_t)t_out.size() < n) t_out.resize(n);
+  return t_out.data();
 }
 
 }  // namespace
@@ -116,23 +146,36 @@ extern "C" ss_status ss_conv_forward(float* y, const float* x, const float* w, c
                                      const ss_conv_params* p) {
   if (!convParamsValid(p)) return SS_ERR_ARG;
   const Dims d = dims(p);
-  const bool pointwise = isPointwise(p);
-  parallelFor(p->N, [&](int64_t n0, int64_t n1) {
-    float* col = pointwise ? nullptr : colBuffer(d.CKg * p->groups * d.outPlane);
-    for (int64_t n = n0; n < n1; n++) {
-      const float* xn = x + n * p->C * d.inPlane;
-      float* yn = y + n * p->K * d.outPlane;
-      const float* src = xn;
+  const bool pointwise = isPointwise(p) && d.G == 1;
+  const int64_t CK = d.CKg * p->groups;
+  parallelFor(d.batches, [&](int64_t b0, int64_t b1) {
+    float* col = pointwise ? nullptr : colBuffer(CK * d.G * d.outPlane);
+    float* tmp = d.G > 1 ? outBuffer(p->K * d.G * d.outPlane) : nullptr;
+    for (int64_t bi = b0; bi < b1; bi++) {
+      const int64_t n0 = bi * d.G, g = std::min<int64_t>(d.G, p->N - n0), ld = g * d.outPlane;
+      const float* src = x + n0 * p->C * d.inPlane;
       if (!pointwise) {
-        im2col(col, xn, p);
+        for (int64_t i = 0; i < g; i++) im2col(col + i * d.outPlane, ld, x + (n0 + i) * p->C * d.inPlane, p);
         src = col;
       }
-      if (b)
+      float* yn = y + n0 * p->K * d.outPlane;
+      // One image: GEMM straight into y, over rows pre-filled with the bias. Several: into a
+      // scratch matrix, then scattered to each image with the bias added on the way.
+      float* yb = d.G > 1 ? tmp : yn;
+      if (b && d.G == 1)
         for (int64_t k = 0; k < p->K; k++) std::fill(yn + k * d.outPlane, yn + (k + 1) * d.outPlane, b[k]);
-      for (int g = 0; g < p->groups; g++)
-        sgemmSingle(false, false, d.Kg, d.outPlane, d.CKg, 1.f, w + g * d.Kg * d.CKg, d.CKg,
-                    src + g * d.CKg * d.outPlane, d.outPlane, b ? 1.f : 0.f, yn + g * d.Kg * d.outPlane,
-                    d.outPlane);
+      for (int gr = 0; gr < p->groups; gr++)
+        sgemmSingle(false, false, d.Kg, ld, d.CKg, 1.f, w + gr * d.Kg * d.CKg, d.CKg, src + gr * d.CKg * ld, ld,
+                    b && d.G == 1 ? 1.f : 0.f, yb + gr * d.Kg * ld, ld);
+      if (d.G > 1) {
+        scatterImages(yn, yb, g, p->K, d.outPlane);
+        if (b)
+          for (int64_t i = 0; i < g; i++)
+            for (int64_t k = 0; k < p->K; k++) {
+              float* row = yn + (i * p->K + k) * d.outPlane;
+              for (int64_t q = 0; q < d.outPlane; q++) row[q] += b[k];
+            }
+      }
     }
   });
   return SS_OK;
@@ -141,19 +184,26 @@ extern "C" ss_status ss_conv_forward(float* y, const float* x, const float* w, c
 extern "C" ss_status ss_conv_backward_data(float* dx, const float* dy, const float* w, const ss_conv_params* p) {
   if (!convParamsValid(p)) return SS_ERR_ARG;
   const Dims d = dims(p);
-  const bool pointwise = isPointwise(p);
-  parallelFor(p->N, [&](int64_t n0, int64_t n1) {
-    float* col = pointwise ? nullptr : colBuffer(d.CKg * p->groups * d.outPlane);
-    for (int64_t n = n0; n < n1; n++) {
-      float* dxn = dx + n * p->C * d.inPlane;
-      const float* dyn = dy + n * p->K * d.outPlane;
+  const bool pointwise = isPointwise(p) && d.G == 1;
+  const int64_t CK = d.CKg * p->groups;
+  parallelFor(d.batches, [&](int64_t b0, int64_t b1) {
+    float* col = pointwise ? nullptr : colBuffer(CK * d.G * d.outPlane);
+    float* tmp = d.G > 1 ? outBuffer(p->K * d.G * d.outPlane) : nullptr;
+    for (int64_t bi = b0; bi < b1; bi++) {
+      const int64_t n0 = bi * d.G, g = std::min<int64_t>(d.G, p->N - n0), ld = g * d.outPlane;
+      const float* dyb = dy + n0 * p->K * d.outPlane;
+      if (d.G > 1) {
+        gatherImages(tmp, dyb, g, p->K, d.outPlane);
+        dyb = tmp;
+      }
+      float* dxn = dx + n0 * p->C * d.inPlane;
       float* dst = pointwise ? dxn : col;
-      for (int g = 0; g < p->groups; g++)
-        sgemmSingle(true, false, d.CKg, d.outPlane, d.Kg, 1.f, w + g * d.Kg * d.CKg, d.CKg,
-                    dyn + g * d.Kg * d.outPlane, d.outPlane, 0.f, dst + g * d.CKg * d.outPlane, d.outPlane);
+      for (int gr = 0; gr < p->groups; gr++)
+        sgemmSingle(true, false, d.CKg, ld, d.Kg, 1.f, w + gr * d.Kg * d.CKg, d.CKg, dyb + gr * d.Kg * ld, ld, 0.f,
+                    dst + gr * d.CKg * ld, ld);
       if (!pointwise) {
-        std::memset(dxn, 0, sizeof(float) * p->C * d.inPlane);
-        col2im(dxn, col, p);
+        std::memset(dxn, 0, sizeof(float) * g * p->C * d.inPlane);
+        for (int64_t i = 0; i < g; i++) col2im(dxn + i * p->C * d.inPlane, col + i * d.outPlane, ld, p);
       }
     }
   });
@@ -164,28 +214,47 @@ extern "C" ss_status ss_conv_backward_weight(float* dw, float* db, const float* 
                                              const ss_conv_params* p) {
   if (!convParamsValid(p)) return SS_ERR_ARG;
   const Dims d = dims(p);
-  const bool pointwise = isPointwise(p);
+  const bool pointwise = isPointwise(p) && d.G == 1;
+  const int64_t CK = d.CKg * p->groups;
   const int64_t wSize = (int64_t)p->K * d.CKg;
   // Fixed chunking (independent of the thread count) keeps the summation order reproducible.
-  const int64_t chunks = std::min<int64_t>(p->N, 8);
+  const int64_t chunks = std::min<int64_t>(d.batches, 8);
   std::vector<float> partial(chunks > 1 ? chunks * wSize : 0, 0.f);
   parallelTasks(chunks, [&](int64_t c) {
-    int64_t n0 = p->N * c / chunks, n1 = p->N * (c + 1) / chunks;
+    const int64_t bBegin = d.batches * c / chunks, bEnd = d.batches * (c + 1) / chunks;
     float* acc = chunks > 1 ? partial.data() + c * wSize : dw;
-    float* col = pointwise ? nullptr : colBuffer(d.CKg * p->groups * d.outPlane);
-    for (int64_t n = n0; n < n1; n++) {
-      const float* xn = x + n * p->C * d.inPlane;
-      const float* dyn = dy + n * p->K * d.outPlane;
-      const float* src = xn;
+    float* accT = accTBuffer(wSize);
+    float* col = pointwise ? nullptr : colBuffer(CK * d.G * d.outPlane);
+    float* tmp = d.G > 1 ? outBuffer(p->K * d.G * d.outPlane) : nullptr;
+    for (int64_t bi = bBegin; bi < bEnd; bi++) {
+      const int64_t n0 = bi * d.G, g = std::min<int64_t>(d.G, p->N - n0), ld = g * d.outPlane;
+      const float* src = x + n0 * p->C * d.inPlane;
       if (!pointwise) {
-        im2col(col, xn, p);
+        for (int64_t i = 0; i < g; i++) im2col(col + i * d.outPlane, ld, x + (n0 + i) * p->C * d.inPlane, p);
         src = col;
       }
-      for (int g = 0; g < p->groups; g++)
-        sgemmSingle(false, true, d.Kg, d.CKg, d.outPlane, 1.f, dyn + g * d.Kg * d.outPlane, d.outPlane,
-                    src + g * d.CKg * d.outPlane, d.outPlane, (chunks > 1 && n == n0) ? 0.f : 1.f,
-                    acc + g * d.Kg * d.CKg, d.CKg);
+      const float* dyb = dy + n0 * p->K * d.outPlane;
+      if (d.G > 1) {
+        gatherImages(tmp, dyb, g, p->K, d.outPlane);
+        dyb = tmp;
+      }
+      // dWᵀ (CKg x Kg) += col · dYᵀ: the big operand (col) is then packed by the cheap MR-row
+      // transpose of packA instead of packB's NR-column one.
+      const float beta = bi == bBegin ? 0.f : 1.f;
+      for (int gr = 0; gr < p->groups; gr++)
+        sgemmSingle(false, true, d.CKg, d.Kg, ld, 1.f, src + gr * d.CKg * ld, ld, dyb + gr * d.Kg * ld, ld, beta,
+                    accT + gr * d.CKg * d.Kg, d.Kg);
     }
+    // acc (K x CKg) (+)= accTᵀ per group.
+    for (int gr = 0; gr < p->groups; gr++)
+      for (int64_t k = 0; k < d.Kg; k++) {
+        float* dst = acc + (gr * d.Kg + k) * d.CKg;
+        const float* srcT = accT + gr * d.CKg * d.Kg + k;
+        if (chunks > 1)
+          for (int64_t j = 0; j < d.CKg; j++) dst[j] = srcT[j * d.Kg];
+        else
+          for (int64_t j = 0; j < d.CKg; j++) dst[j] += srcT[j * d.Kg];
+      }
   });
   if (chunks > 1) {
     parallelFor(wSize, [&](int64_t i0, int64_t i1) {

@@ -91,8 +91,10 @@ void sgemmSingle(bool transA, bool transB, int64_t M, int64_t N, int64_t K, floa
   GemmKernelInfo uk = gemmKernelActive();
   const int MR = uk.MR, NR = uk.NR;
   Scratch& s = t_scratch;
-  const int64_t ncMax = std::min<int64_t>(NC, (N + NR - 1) / NR * NR);
-  const int64_t mcMax = std::min<int64_t>(MC, (M + MR - 1) / MR * MR);
+  // Packed panels are padded to whole MR/NR tiles: round up after the block cap, since MC need
+  // not be a multiple of MR (AVX2's MR is 6).
+  const int64_t ncMax = (std::min<int64_t>(NC, N) + NR - 1) / NR * NR;
+  const int64_t mcMax = (std::min<int64_t>(MC, M) + MR - 1) / MR * MR;
   const int64_t kcMax = std::min<int64_t>(KC, K);
   if ((int64_t)s.b.size() < kcMax * ncMax) s.b.resize(kcMax * ncMax);
   if ((int64_t)s.a.size() < kcMax * mcMax) s.a.resize(kcMax * mcMax);
