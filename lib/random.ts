@@ -21,14 +21,18 @@ export class Generator {
     return start;
   }
 
-  uniform(n: number, lo = 0, hi = 1, out: Float32Array = new Float32Array(n)): Float32Array {
+  uniform(n: number, lo = 0, hi = 1, out?: Float32Array): Float32Array {
+    checkInt('n', n);
+    out ??= new Float32Array(n);
     checkNumber('lo', lo);
     checkNumber('hi', hi);
     native().rngUniform(out, lo, hi, this.seed, this.reserve(out.length));
     return out;
   }
 
-  normal(n: number, mean = 0, std = 1, out: Float32Array = new Float32Array(n)): Float32Array {
+  normal(n: number, mean = 0, std = 1, out?: Float32Array): Float32Array {
+    checkInt('n', n);
+    out ??= new Float32Array(n);
     checkNumber('mean', mean);
     checkNumber('std', std, 0);
     native().rngNormal(out, mean, std, this.seed, this.reserve(out.length));

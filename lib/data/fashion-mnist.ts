@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../native/loader.js';
-import { checkOneOf, checkOptions, invalidParameter } from '../validate.js';
+import { checkBool, checkOneOf, checkOptions, invalidParameter } from '../validate.js';
 import { readIdx } from './idx.js';
 
 export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
@@ -43,7 +43,7 @@ export function fashionMnist(opts: FashionMnistOptions = {}): ImageSet {
   if (img.dims.length !== 3) throw new Error(`${dir}: ${prefix} images have ${img.dims.length} dims, expected 3 (N, H, W)`);
   const [n, h, w] = img.dims;
   let labels: Int32Array | null = null;
-  if (o.labels ?? true) {
+  if (o.labels === undefined ? true : checkBool('labels', o.labels)) {
     const lab = readIdx(findFile(dir, `${prefix}-labels-idx1-ubyte`));
     if (lab.dims.length !== 1 || lab.dims[0] !== n) throw new Error(`${dir}: ${lab.dims[0]} ${prefix} labels for ${n} images`);
     labels = Int32Array.from(lab.data);

@@ -50,6 +50,7 @@ export function encodeSafetensors(tensors: Map<string, { shape: readonly number[
 }
 
 export function decodeSafetensors(buf: Uint8Array, source = 'buffer'): { tensors: Map<string, StoredTensor>; metadata: Record<string, string> } {
+  if (!(buf instanceof Uint8Array)) throw invalidParameter('buf', 'Uint8Array or Buffer', buf);
   const fail = (why: string) => new Error(`${source}: not a valid safetensors file (${why})`);
   if (buf.length < 8) throw fail('shorter than the 8-byte header length');
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -61,12 +62,18 @@ export function decodeSafetensors(buf: Uint8Array, source = 'buffer'): { tensors
   } catch (e) {
     throw fail(`header is not JSON: ${(e as Error).message}`);
   }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) throw fail('header is not a JSON object');
   const dataStart = 8 + n;
   const metadata = (header.__metadata__ ?? {}) as unknown as Record<string, string>;
   const tensors = new Map<string, StoredTensor>();
   for (const [name, h] of Object.entries(header)) {
     if (name === '__metadata__') continue;
+    if (h === null || typeof h !== 'object') throw fail(`tensor "${name}" has no description`);
     if (!(h.dtype in BYTES)) throw fail(`tensor "${name}" has unsupported dtype ${h.dtype}`);
+    const isIndex = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+    if (!Array.isArray(h.shape) || !h.shape.every(isIndex)) throw fail(`tensor "${name}" has an invalid shape`);
+    if (!Array.isArray(h.data_offsets) || h.data_offsets.length !== 2 || !h.data_offsets.every(isIndex))
+      throw fail(`tensor "${name}" has invalid data_offsets`);
     const [s, e] = h.data_offsets;
     const count = h.shape.reduce((a, c) => a * c, 1);
     if (e - s !== count * BYTES[h.dtype] || dataStart + e > b.length) throw fail(`tensor "${name}" has inconsistent offsets`);

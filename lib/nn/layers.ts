@@ -45,7 +45,8 @@ abstract class ConvNd extends Module {
     if (outChannels % this.groups) throw outOfRange('groups', `a divisor of outChannels (${outChannels})`, this.groups);
     const wShape = transposed ? [inChannels, outChannels / this.groups, ...k] : [outChannels, inChannels / this.groups, ...k];
     this.weight = this.registerParameter('weight', zeros(wShape))!;
-    this.bias = (o.bias ?? true) ? this.registerParameter('bias', zeros([outChannels])) : this.registerParameter('bias', null);
+    const bias = o.bias === undefined ? true : checkBool('bias', o.bias);
+    this.bias = this.registerParameter('bias', bias ? zeros([outChannels]) : null);
     defaultLayerInit(this.weight, this.bias, o.generator);
   }
 
@@ -87,6 +88,9 @@ class ConvTranspose extends ConvNd {
   constructor(nsp: number, inChannels: number, outChannels: number, kernelSize: number | number[], opts?: ConvTransposeLayerOptions) {
     super(nsp, inChannels, outChannels, kernelSize, opts, true, ['outputPadding']);
     this.outputPadding = checkTuple('outputPadding', opts?.outputPadding ?? 0, nsp, 0);
+    this.outputPadding.forEach((op, i) => {
+      if (op >= this.stride[i]) throw outOfRange(`outputPadding[${i}]`, `integer smaller than stride (${this.stride[i]})`, op);
+    });
   }
   forward(x: Tensor): Tensor {
     this.checkInput(x);
@@ -120,7 +124,8 @@ export class Linear extends Module {
     checkInt('inFeatures', inFeatures, 1);
     checkInt('outFeatures', outFeatures, 1);
     this.weight = this.registerParameter('weight', zeros([outFeatures, inFeatures]))!;
-    this.bias = this.registerParameter('bias', (o.bias ?? true) ? zeros([outFeatures]) : null);
+    const bias = o.bias === undefined ? true : checkBool('bias', o.bias);
+    this.bias = this.registerParameter('bias', bias ? zeros([outFeatures]) : null);
     defaultLayerInit(this.weight, this.bias, o.generator);
   }
   forward(x: Tensor): Tensor {
@@ -194,8 +199,9 @@ export class LayerNorm extends Module {
     const o = checkOptions<{ eps: number; elementwiseAffine: boolean }>('options', opts, ['eps', 'elementwiseAffine']);
     this.normalizedShape = typeof normalizedShape === 'number' ? [checkInt('normalizedShape', normalizedShape, 1)]
       : checkTuple('normalizedShape', normalizedShape, (normalizedShape as unknown[])?.length ?? 0, 1);
+    if (this.normalizedShape.length === 0) throw outOfRange('normalizedShape', 'at least one dim', normalizedShape);
     this.eps = checkNumber('eps', o.eps ?? 1e-5, 0, Infinity, true);
-    const affine = o.elementwiseAffine ?? true;
+    const affine = o.elementwiseAffine === undefined ? true : checkBool('elementwiseAffine', o.elementwiseAffine);
     this.weight = this.registerParameter('weight', affine ? ones(this.normalizedShape) : null);
     this.bias = this.registerParameter('bias', affine ? zeros(this.normalizedShape) : null);
   }
@@ -215,7 +221,12 @@ class PoolNd extends Module {
     private readonly opts: PoolLayerOptions & { countIncludePad?: boolean } = {}) {
     super();
     checkOptions('options', opts, kind === 'max' ? ['stride', 'padding'] : ['stride', 'padding', 'countIncludePad']);
-    checkTuple('kernelSize', kernelSize, nsp, 1);
+    const k = checkTuple('kernelSize', kernelSize, nsp, 1);
+    if (opts.stride !== undefined) checkTuple('stride', opts.stride, nsp, 1);
+    checkTuple('padding', opts.padding ?? 0, nsp, 0).forEach((p, i) => {
+      if (2 * p > k[i]) throw outOfRange(`padding[${i}]`, `integer <= kernelSize/2 (${Math.floor(k[i] / 2)})`, p);
+    });
+    if (opts.countIncludePad !== undefined) checkBool('countIncludePad', opts.countIncludePad);
   }
   forward(x: Tensor): Tensor {
     if (!(x instanceof Tensor) || x.ndim !== this.nsp + 2)
@@ -275,6 +286,8 @@ export class Upsample extends Module {
   constructor(private readonly opts: UpsampleOptions) {
     super();
     checkOptions('options', opts, ['size', 'scaleFactor', 'mode', 'alignCorners']);
+    if ((opts.size === undefined) === (opts.scaleFactor === undefined))
+      throw new TypeError('Upsample: expected exactly one of options.size and options.scaleFactor');
   }
   forward(x: Tensor): Tensor {
     return upsample2d(x, this.opts);

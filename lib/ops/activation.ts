@@ -3,7 +3,7 @@
 import { native } from '../native/loader.js';
 import { defaultGenerator, Generator } from '../random.js';
 import { attach, accumulateGrad, Tensor } from '../tensor/tensor.js';
-import { checkNumber } from '../validate.js';
+import { checkBool, checkNumber, invalidParameter } from '../validate.js';
 import { checkTensor } from './shape.js';
 
 const KIND = { relu: 0, leakyRelu: 1, gelu: 2, sigmoid: 3, tanh: 4 } as const;
@@ -34,6 +34,8 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
 export function dropout(x: Tensor, p = 0.5, training = true, generator: Generator = defaultGenerator()): Tensor {
   checkTensor('x', x);
   checkNumber('p', p, 0, 1);
+  checkBool('training', training);
+  if (!(generator instanceof Generator)) throw invalidParameter('generator', 'Generator', generator);
   if (!training || p === 0) return x;
   if (p === 1) return attach(new Tensor(new Float32Array(x.size), x.shape), 'dropout', [x], (g) => accumulateGrad(x, new Float32Array(g.length)));
   const y = new Float32Array(x.size), mask = new Float32Array(x.size);

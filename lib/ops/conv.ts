@@ -40,6 +40,10 @@ function resolve(x: Tensor, w: Tensor, b: Tensor | null, opts: ConvOptions | und
   const outputPadding = checkTuple('outputPadding', o.outputPadding ?? 0, nsp, 0);
   const [N, Cin] = x.shape;
   const kernel = w.shape.slice(2);
+  if (Cin < 1 || x.shape.slice(2).some((d) => d < 1))
+    throw outOfRange('x', 'at least one channel and non-empty spatial dims', `shape [${x.shape.join(', ')}]`);
+  if (w.shape[0] < 1 || w.shape[1] < 1 || kernel.some((d) => d < 1))
+    throw outOfRange('w', 'non-zero dims', `shape [${w.shape.join(', ')}]`);
   // conv: w (Cout, Cin/g, k); transposed: w (Cin, Cout/g, k).
   const wIn = transposed ? w.shape[0] : w.shape[1] * groups;
   const Cout = transposed ? w.shape[1] * groups : w.shape[0];

@@ -18,9 +18,13 @@ export function crossEntropy(logits: Tensor, targets: Int32Array | readonly numb
   const ignore = checkInt('ignoreIndex', o.ignoreIndex ?? -100, -(2 ** 31), 2 ** 31 - 1);
   if (!(targets instanceof Int32Array) && !Array.isArray(targets)) throw invalidParameter('targets', 'Int32Array or array of class indices', targets);
   if (targets.length !== R) throw outOfRange('targets', `${R} class indices (one per row of logits)`, targets);
+  // Checked before any conversion: Int32Array.from would turn 0.5 or NaN into class 0.
+  for (let i = 0; i < R; i++) {
+    const v = targets[i];
+    if (v !== ignore && !(Number.isInteger(v) && v >= 0 && v < Cn))
+      throw outOfRange(`targets[${i}]`, `class index in [0, ${Cn}) or ignoreIndex ${ignore}`, v);
+  }
   const t = targets instanceof Int32Array ? targets : Int32Array.from(targets);
-  for (let i = 0; i < R; i++)
-    if (t[i] !== ignore && !(t[i] >= 0 && t[i] < Cn)) throw outOfRange(`targets[${i}]`, `class index in [0, ${Cn}) or ignoreIndex ${ignore}`, targets[i]);
   const nb = native();
   const wantGrad = isGradEnabled() && logits.requiresGrad;
   const grad = wantGrad ? new Float32Array(logits.size) : null;

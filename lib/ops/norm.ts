@@ -2,7 +2,7 @@
 // statistics) and layer norm over the trailing dims, on the native kernels.
 import { native } from '../native/loader.js';
 import { attach, accumulateGrad, needsGrad, sizeOf, Tensor } from '../tensor/tensor.js';
-import { checkBool, checkNumber, checkOptions, outOfRange } from '../validate.js';
+import { checkBool, checkNumber, checkOptions, invalidParameter, outOfRange } from '../validate.js';
 import { checkRank, checkTensor } from './shape.js';
 
 export interface BatchNormOptions {
@@ -27,6 +27,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   const eps = checkNumber('eps', o.eps ?? 1e-5, 0, Infinity, true);
   const [N, C] = x.shape;
   const S = sizeOf(x.shape.slice(2));
+  if (C < 1 || S < 1) throw outOfRange('x', 'at least one channel and one position per channel', `shape [${x.shape.join(', ')}]`);
   checkVec('runningMean', runningMean, C);
   checkVec('runningVar', runningVar, C);
   checkVec('weight', weight, C);
@@ -82,6 +83,8 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight:
   bias: Tensor | null = null, eps = 1e-5): Tensor {
   checkTensor('x', x);
   checkNumber('eps', eps, 0, Infinity, true);
+  if (!Array.isArray(normalizedShape)) throw invalidParameter('normalizedShape', 'array of the trailing dims of x', normalizedShape);
+  if (normalizedShape.some((d) => d === 0)) throw outOfRange('normalizedShape', 'dims of at least 1', normalizedShape);
   const k = normalizedShape.length;
   if (k === 0 || k > x.ndim || normalizedShape.some((d, i) => d !== x.shape[x.ndim - k + i]))
     throw outOfRange('normalizedShape', `the trailing dims of x [${x.shape.join(', ')}]`, normalizedShape);

@@ -16,6 +16,7 @@ function geometry(x: Tensor, kernelSize: number | number[], opts: PoolOptions | 
   const o = checkOptions<PoolOptions>('options', opts, keys);
   checkRank('x', x, [3, 4, 5]);
   const nsp = x.ndim - 2;
+  if (x.shape[1] < 1) throw outOfRange('x', 'at least one channel', `shape [${x.shape.join(', ')}]`);
   const kernel = checkTuple('kernelSize', kernelSize, nsp, 1);
   const stride = checkTuple('stride', o.stride ?? kernel, nsp, 1);
   const padding = checkTuple('padding', o.padding ?? 0, nsp, 0);
@@ -62,6 +63,7 @@ export function globalAvgPool(x: Tensor): Tensor {
   checkRank('x', x, [3, 4, 5]);
   const [N, C] = x.shape;
   const S = sizeOf(x.shape.slice(2));
+  if (S < 1) throw outOfRange('x', 'at least one spatial position', `shape [${x.shape.join(', ')}]`);
   const y = new Float32Array(N * C);
   const X = x.data;
   for (let r = 0; r < N * C; r++) {

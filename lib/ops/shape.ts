@@ -20,6 +20,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor('x', x);
   if (!Array.isArray(shape)) throw invalidParameter('shape', 'array of integers', shape);
   const s = [...shape];
+  if (s.filter((d) => d === -1).length > 1) throw outOfRange('shape', 'a shape with at most one -1', shape);
   const infer = s.indexOf(-1);
   if (infer >= 0) {
     const rest = sizeOf(s.filter((_, i) => i !== infer));
@@ -54,7 +55,10 @@ export function transpose(x: Tensor): Tensor {
 // Concatenates along axis 0 (the batch axis: two augmented views, patch pairs).
 export function cat(xs: readonly Tensor[]): Tensor {
   if (!Array.isArray(xs) || xs.length === 0) throw invalidParameter('xs', 'non-empty array of Tensors', xs);
-  xs.forEach((x, i) => checkTensor(`xs[${i}]`, x));
+  xs.forEach((x, i) => {
+    checkTensor(`xs[${i}]`, x);
+    if (x.ndim < 1) throw outOfRange(`xs[${i}]`, 'Tensor of rank >= 1 (concatenated along axis 0)', `shape [${x.shape.join(', ')}]`);
+  });
   const tail = xs[0].shape.slice(1);
   for (let i = 1; i < xs.length; i++)
     if (xs[i].ndim !== xs[0].ndim || xs[i].shape.slice(1).some((d: number, k: number) => d !== tail[k]))

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 
 namespace selfsup {
@@ -26,18 +27,36 @@ struct Args {
 
   bool isNull(int i) const { return info.Length() <= (size_t)i || info[i].IsNull() || info[i].IsUndefined(); }
 
+  // Element counts are products of caller-supplied sizes; they must not wrap before they are
+  // compared with a buffer length. Products are capped at 2^50 elements (4 PiB of floats).
+  int64_t mul(std::initializer_list<int64_t> xs) const {
+    constexpr int64_t kMax = INT64_C(1) << 50;
+    int64_t r = 1;
+    for (int64_t v : xs) {
+      if (v < 0) rangeError("expected non-negative sizes but received " + std::to_string(v));
+      if (v != 0 && r > kMax / v) rangeError("sizes too large: the element count exceeds 2^50");
+      r *= v;
+    }
+    return r;
+  }
+
   template <class T, napi_typedarray_type kType>
   T* typed(int i, const char* name, int64_t need, bool optional, const char* typeName) const {
     if (optional && isNull(i)) return nullptr;
-    if (info.Length() <= (size_t)i || !info[i].IsTypedArray() ||
-        info[i].As<Napi::TypedArray>().TypedArrayType() != kType)
+    if (info.Length() <= (size_t)i || !info[i].IsTypedArray())
       typeError(std::string("expected ") + typeName + " for " + name);
-    auto arr = info[i].As<Napi::TypedArray>();
-    if ((int64_t)arr.ElementLength() < need)
+    // The raw call gives the data pointer (byteOffset applied) for ArrayBuffer- and
+    // SharedArrayBuffer-backed arrays alike; node-addon-api's ArrayBuffer() rejects the latter.
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    if (napi_get_typedarray_info(env(), info[i], &type, &length, &data, nullptr, nullptr) != napi_ok || type != kType)
+      typeError(std::string("expected ") + typeName + " for " + name);
+    if ((int64_t)length < need)
       rangeError(std::string("expected ") + name + " to hold at least " + std::to_string(need) +
-                 " elements but it holds " + std::to_string(arr.ElementLength()));
-    auto* base = static_cast<uint8_t*>(arr.ArrayBuffer().Data());
-    return reinterpret_cast<T*>(base + arr.ByteOffset());
+                 " elements but it holds " + std::to_string(length));
+    if (length > 0 && data == nullptr) typeError(std::string("expected ") + name + " to have readable memory (detached buffer?)");
+    return static_cast<T*>(data);
   }
 
   float* f32(int i, const char* name, int64_t need, bool optional = false) const {

@@ -22,7 +22,8 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   float beta = (float)a.num(10, "beta");
   int64_t aRows = ta ? K : M, aCols = ta ? M : K, bRows = tb ? N : K, bCols = tb ? K : N;
   if (lda < aCols || ldb < bCols || ldc < N) a.rangeError("leading dimension smaller than the row length");
-  auto need = [](int64_t rows, int64_t cols, int64_t ld) { return rows == 0 || cols == 0 ? 0 : (rows - 1) * ld + cols; };
+  auto need = [&](int64_t rows, int64_t cols, int64_t ld) { return rows == 0 || cols == 0 ? 0 : a.mul({rows - 1, ld}) + cols; };
+  a.mul({M, N, K});
   const float* A = a.f32(6, "A", need(aRows, aCols, lda));
   const float* B = a.f32(8, "B", need(bRows, bCols, ldb));
   float* C = a.f32(11, "C", need(M, N, ldc));
@@ -45,9 +46,12 @@ ss_conv_params convParams(const Args& a, int i) {
 struct ConvSizes {
   int64_t x, w, y;
 };
-ConvSizes convSizes(const ss_conv_params& p) {
-  return {(int64_t)p.N * p.C * spatialSize(p.in), (int64_t)p.K * (p.C / p.groups) * spatialSize(p.k),
-          (int64_t)p.N * p.K * spatialSize(p.out)};
+// Checked products: the kernels' own int64 size arithmetic is safe once these fit.
+ConvSizes convSizes(const Args& a, const ss_conv_params& p) {
+  ConvSizes s{a.mul({p.N, p.C, p.in[0], p.in[1], p.in[2]}), a.mul({p.K, p.C / p.groups, p.k[0], p.k[1], p.k[2]}),
+              a.mul({p.N, p.K, p.out[0], p.out[1], p.out[2]})};
+  a.mul({p.C, p.k[0], p.k[1], p.k[2], p.out[0], p.out[1], p.out[2]});  // the im2col buffer
+  return s;
 }
 
 using ConvFwdFn = ss_status (*)(float*, const float*, const float*, const float*, const ss_conv_params*);
@@ -59,7 +63,7 @@ template <ConvFwdFn F>
 Napi::Value ConvForward(const Napi::CallbackInfo& info) {
   Args a{info, "convForward"};
   ss_conv_params p = convParams(a, 4);
-  ConvSizes s = convSizes(p);
+  ConvSizes s = convSizes(a, p);
   float* y = a.f32(0, "y", s.y);
   const float* x = a.f32(1, "x", s.x);
   const float* w = a.f32(2, "w", s.w);
@@ -73,7 +77,7 @@ template <ConvBwdDataFn F>
 Napi::Value ConvBackwardData(const Napi::CallbackInfo& info) {
   Args a{info, "convBackwardData"};
   ss_conv_params p = convParams(a, 3);
-  ConvSizes s = convSizes(p);
+  ConvSizes s = convSizes(a, p);
   check(a, F(a.f32(0, "dx", s.x), a.f32(1, "dy", s.y), a.f32(2, "w", s.w), &p));
   return info.Env().Undefined();
 }
@@ -83,7 +87,7 @@ template <ConvBwdWeightFn F>
 Napi::Value ConvBackwardWeight(const Napi::CallbackInfo& info) {
   Args a{info, "convBackwardWeight"};
   ss_conv_params p = convParams(a, 4);
-  ConvSizes s = convSizes(p);
+  ConvSizes s = convSizes(a, p);
   check(a, F(a.f32(0, "dw", s.w), a.f32(1, "db", p.K, true), a.f32(2, "x", s.x), a.f32(3, "dy", s.y), &p));
   return info.Env().Undefined();
 }
@@ -97,6 +101,8 @@ ss_pool_params poolParams(const Args& a, int i) {
   }
   p.count_include_pad = v[17];
   if (!poolParamsValid(&p)) a.rangeError("inconsistent pooling parameters");
+  a.mul({p.N, p.C, p.in[0], p.in[1], p.in[2]});
+  a.mul({p.N, p.C, p.out[0], p.out[1], p.out[2]});
   return p;
 }
 
@@ -108,7 +114,7 @@ template <MaxFwdFn F>
 Napi::Value MaxPoolForward(const Napi::CallbackInfo& info) {
   Args a{info, "maxPoolForward"};
   ss_pool_params p = poolParams(a, 3);
-  int64_t nIn = (int64_t)p.N * p.C * spatialSize(p.in), nOut = (int64_t)p.N * p.C * spatialSize(p.out);
+  int64_t nIn = a.mul({p.N, p.C, p.in[0], p.in[1], p.in[2]}), nOut = a.mul({p.N, p.C, p.out[0], p.out[1], p.out[2]});
   check(a, F(a.f32(0, "y", nOut), a.i32(1, "argmax", nOut), a.f32(2, "x", nIn), &p));
   return info.Env().Undefined();
 }
@@ -117,7 +123,7 @@ Napi::Value MaxPoolForward(const Napi::CallbackInfo& info) {
 Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
   Args a{info, "maxPoolBackward"};
   ss_pool_params p = poolParams(a, 3);
-  int64_t nIn = (int64_t)p.N * p.C * spatialSize(p.in), nOut = (int64_t)p.N * p.C * spatialSize(p.out);
+  int64_t nIn = a.mul({p.N, p.C, p.in[0], p.in[1], p.in[2]}), nOut = a.mul({p.N, p.C, p.out[0], p.out[1], p.out[2]});
   check(a, ss_maxpool_backward(a.f32(0, "dx", nIn), a.f32(1, "dy", nOut), a.i32(2, "argmax", nOut), &p));
   return info.Env().Undefined();
 }
@@ -127,7 +133,7 @@ template <AvgFwdFn F>
 Napi::Value AvgPoolForward(const Napi::CallbackInfo& info) {
   Args a{info, "avgPoolForward"};
   ss_pool_params p = poolParams(a, 2);
-  int64_t nIn = (int64_t)p.N * p.C * spatialSize(p.in), nOut = (int64_t)p.N * p.C * spatialSize(p.out);
+  int64_t nIn = a.mul({p.N, p.C, p.in[0], p.in[1], p.in[2]}), nOut = a.mul({p.N, p.C, p.out[0], p.out[1], p.out[2]});
   check(a, F(a.f32(0, "y", nOut), a.f32(1, "x", nIn), &p));
   return info.Env().Undefined();
 }
@@ -137,7 +143,7 @@ template <AvgFwdFn F>
 Napi::Value AvgPoolBackward(const Napi::CallbackInfo& info) {
   Args a{info, "avgPoolBackward"};
   ss_pool_params p = poolParams(a, 2);
-  int64_t nIn = (int64_t)p.N * p.C * spatialSize(p.in), nOut = (int64_t)p.N * p.C * spatialSize(p.out);
+  int64_t nIn = a.mul({p.N, p.C, p.in[0], p.in[1], p.in[2]}), nOut = a.mul({p.N, p.C, p.out[0], p.out[1], p.out[2]});
   check(a, F(a.f32(0, "dx", nIn), a.f32(1, "dy", nOut), &p));
   return info.Env().Undefined();
 }

@@ -66,7 +66,7 @@ Napi::Value Upsample2d(const Napi::CallbackInfo& info) {
   int Ho = (int)a.integer(6, "Ho", 1, 1 << 30), Wo = (int)a.integer(7, "Wo", 1, 1 << 30);
   int mode = (int)a.integer(8, "mode", 0, 1);
   int ac = a.flag(9, "alignCorners");
-  int64_t nIn = N * C * H * W, nOut = N * C * Ho * Wo;
+  int64_t nIn = a.mul({N, C, H, W}), nOut = a.mul({N, C, Ho, Wo});
   if (Backward)
     check(a, ss_upsample2d_backward(a.f32(0, "dx", nIn), a.f32(1, "dy", nOut), N, C, H, W, Ho, Wo, mode, ac));
   else
@@ -84,13 +84,15 @@ Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
   double ls = a.num(5, "labelSmoothing");
   if (!(ls >= 0 && ls <= 1)) a.rangeError("expected labelSmoothing in [0, 1]");
   int32_t ignore = (int32_t)a.integer(6, "ignoreIndex", INT32_MIN, INT32_MAX);
+  a.mul({R, Cn});
   const int32_t* t = a.i32(2, "targets", R);
   for (int64_t r = 0; r < R; r++)
     if (t[r] != ignore && (t[r] < 0 || t[r] >= Cn))
       a.rangeError("expected targets[" + std::to_string(r) + "] in [0, " + std::to_string(Cn) + ") but received " +
                    std::to_string(t[r]));
   float loss = 0;
-  check(a, F(&loss, a.f32(0, "dlogits", R * Cn, true), a.f32(1, "logits", R * Cn), t, R, Cn, (float)ls, ignore));
+  const int64_t RC = a.mul({R, Cn});
+  check(a, F(&loss, a.f32(0, "dlogits", RC, true), a.f32(1, "logits", RC), t, R, Cn, (float)ls, ignore));
   return Napi::Number::New(info.Env(), loss);
 }
 
@@ -98,7 +100,8 @@ Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
 Napi::Value SoftmaxForward(const Napi::CallbackInfo& info) {
   Args a{info, "softmaxForward"};
   int64_t R = a.integer(2, "R"), Cn = a.integer(3, "Cn", 1);
-  check(a, ss_softmax_forward(a.f32(0, "y", R * Cn), a.f32(1, "x", R * Cn), R, Cn, a.flag(4, "log")));
+  const int64_t RC = a.mul({R, Cn});
+  check(a, ss_softmax_forward(a.f32(0, "y", RC), a.f32(1, "x", RC), R, Cn, a.flag(4, "log")));
   return info.Env().Undefined();
 }
 
@@ -106,7 +109,7 @@ Napi::Value SoftmaxForward(const Napi::CallbackInfo& info) {
 Napi::Value BiasAdd(const Napi::CallbackInfo& info) {
   Args a{info, "biasAdd"};
   int64_t N = a.integer(2, "N"), C = a.integer(3, "C", 1), S = a.integer(4, "S", 1);
-  check(a, ss_bias_add(a.f32(0, "y", N * C * S), a.f32(1, "b", C), N, C, S));
+  check(a, ss_bias_add(a.f32(0, "y", a.mul({N, C, S})), a.f32(1, "b", C), N, C, S));
   return info.Env().Undefined();
 }
 
@@ -114,7 +117,7 @@ Napi::Value BiasAdd(const Napi::CallbackInfo& info) {
 Napi::Value ReduceChannels(const Napi::CallbackInfo& info) {
   Args a{info, "reduceChannels"};
   int64_t N = a.integer(2, "N"), C = a.integer(3, "C", 1), S = a.integer(4, "S", 1);
-  check(a, ss_reduce_nc_s(a.f32(0, "out", C), a.f32(1, "x", N * C * S), N, C, S, a.flag(5, "accumulate")));
+  check(a, ss_reduce_nc_s(a.f32(0, "out", C), a.f32(1, "x", a.mul({N, C, S})), N, C, S, a.flag(5, "accumulate")));
   return info.Env().Undefined();
 }
 

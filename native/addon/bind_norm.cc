@@ -19,7 +19,7 @@ Napi::Value BatchNormForwardTrain(const Napi::CallbackInfo& info) {
   int64_t N = a.integer(8, "N", 1), C = a.integer(9, "C", 1), S = a.integer(10, "S", 1);
   float momentum = (float)a.num(11, "momentum"), eps = (float)a.num(12, "eps");
   if (!(eps > 0)) a.rangeError("expected eps > 0");
-  int64_t n = N * C * S;
+  int64_t n = a.mul({N, C, S});
   check(a, F(a.f32(0, "y", n), a.f32(1, "saveMean", C), a.f32(2, "saveInvstd", C), a.f32(3, "runningMean", C, true),
              a.f32(4, "runningVar", C, true), a.f32(5, "x", n), a.f32(6, "gamma", C, true), a.f32(7, "beta", C, true),
              N, C, S, momentum, eps));
@@ -32,7 +32,7 @@ Napi::Value BatchNormForwardEval(const Napi::CallbackInfo& info) {
   int64_t N = a.integer(6, "N"), C = a.integer(7, "C", 1), S = a.integer(8, "S", 1);
   float eps = (float)a.num(9, "eps");
   if (!(eps > 0)) a.rangeError("expected eps > 0");
-  int64_t n = N * C * S;
+  int64_t n = a.mul({N, C, S});
   check(a, ss_batchnorm_forward_eval(a.f32(0, "y", n), a.f32(1, "x", n), a.f32(2, "gamma", C, true),
                                      a.f32(3, "beta", C, true), a.f32(4, "runningMean", C),
                                      a.f32(5, "runningVar", C), N, C, S, eps));
@@ -44,7 +44,7 @@ template <BnBwdFn F>
 Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
   Args a{info, "batchNormBackward"};
   int64_t N = a.integer(8, "N", 1), C = a.integer(9, "C", 1), S = a.integer(10, "S", 1);
-  int64_t n = N * C * S;
+  int64_t n = a.mul({N, C, S});
   check(a, F(a.f32(0, "dx", n, true), a.f32(1, "dgamma", C, true), a.f32(2, "dbeta", C, true), a.f32(3, "dy", n),
              a.f32(4, "x", n), a.f32(5, "gamma", C, true), a.f32(6, "saveMean", C), a.f32(7, "saveInvstd", C), N, C,
              S));
@@ -57,7 +57,8 @@ Napi::Value LayerNormForward(const Napi::CallbackInfo& info) {
   int64_t R = a.integer(6, "R"), D = a.integer(7, "D", 1);
   float eps = (float)a.num(8, "eps");
   if (!(eps > 0)) a.rangeError("expected eps > 0");
-  check(a, ss_layernorm_forward(a.f32(0, "y", R * D), a.f32(1, "mean", R), a.f32(2, "rstd", R), a.f32(3, "x", R * D),
+  const int64_t RD = a.mul({R, D});
+  check(a, ss_layernorm_forward(a.f32(0, "y", RD), a.f32(1, "mean", R), a.f32(2, "rstd", R), a.f32(3, "x", RD),
                                 a.f32(4, "gamma", D, true), a.f32(5, "beta", D, true), R, D, eps));
   return info.Env().Undefined();
 }
@@ -66,8 +67,9 @@ Napi::Value LayerNormForward(const Napi::CallbackInfo& info) {
 Napi::Value LayerNormBackward(const Napi::CallbackInfo& info) {
   Args a{info, "layerNormBackward"};
   int64_t R = a.integer(8, "R"), D = a.integer(9, "D", 1);
-  check(a, ss_layernorm_backward(a.f32(0, "dx", R * D), a.f32(1, "dgamma", D, true), a.f32(2, "dbeta", D, true),
-                                 a.f32(3, "dy", R * D), a.f32(4, "x", R * D), a.f32(5, "gamma", D, true),
+  const int64_t RD = a.mul({R, D});
+  check(a, ss_layernorm_backward(a.f32(0, "dx", RD), a.f32(1, "dgamma", D, true), a.f32(2, "dbeta", D, true),
+                                 a.f32(3, "dy", RD), a.f32(4, "x", RD), a.f32(5, "gamma", D, true),
                                  a.f32(6, "mean", R), a.f32(7, "rstd", R), R, D));
   return info.Env().Undefined();
 }

@@ -5,8 +5,8 @@
 // function and the argument, never crash or hang the process. The last `process survives` test
 // checks that a correct call still works after all of them.
 //
-// Calls that are known to crash the process (segfault) run in a child process (see `isolated`),
-// so one crash fails one test instead of killing this worker; they are in `known gaps`.
+// Calls that used to crash the process (size products that wrapped) run in a child process (see
+// `isolated`), so a regression fails one test instead of killing this worker.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
@@ -429,7 +429,7 @@ describe('isolation harness (control)', () => {
 });
 
 // Correct behaviour the addon does not implement yet. Each fails today; fix native/addon (not the test).
-describe('known gaps', () => {
+describe('regressions (gaps found in review, now fixed)', () => {
   // native/addon/*.cc: required lengths are int64 products of caller-supplied sizes (up to 2^53) with
   // no overflow check. A product that wraps to 0 (e.g. 2^32 * 2^32) passes the length check with an
   // empty buffer and the kernel then reads/writes far outside it: the process dies with SIGSEGV.

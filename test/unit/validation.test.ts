@@ -5,8 +5,8 @@
 // checks the lib/validate.ts format ("Expected <what> for <name> but received <value>") and that
 // the message did not come from the addon (addon messages start with "selfsup.<function>:").
 //
-// The `known gaps` block at the end holds tests of the correct behaviour that the library does not
-// meet yet; they fail until lib/ is fixed (see the comment on each).
+// The regressions block at the end holds tests for gaps found in review and fixed since; the
+// comment on each says what used to happen.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -663,7 +663,7 @@ describe('fashionMnist options', () => {
 // ---------------------------------------------------------------------------------------------
 // Correct behaviour the library does not implement yet. Each of these fails today; the comment
 // says what happens instead. Fix lib/ (not the test) to make them pass.
-describe('known gaps', () => {
+describe('regressions (gaps found in review, now fixed)', () => {
   // lib/ops/loss.ts crossEntropy: a plain array is converted with Int32Array.from before the range
   // check, so 0.5 -> 0, NaN -> 0 and 2**32 + 1 -> 1: the loss is computed for the wrong class.
   it('crossEntropy rejects non-integer, NaN and out-of-int32 targets in a plain array', () => {

@@ -25,7 +25,8 @@ inline bool poolParamsValid(const ss_pool_params* p) {
   if (!p || p->N < 0 || p->C <= 0) return false;
   for (int i = 0; i < 3; i++) {
     if (p->in[i] <= 0 || p->out[i] <= 0 || p->k[i] <= 0 || p->stride[i] <= 0 || p->pad[i] < 0) return false;
-    if (2 * p->pad[i] > p->k[i]) return false;
+    if (2 * p->pad[i] > p->k[i] || (int64_t)p->in[i] + 2 * p->pad[i] < p->k[i]) return false;
+    if (p->out[i] != ((int64_t)p->in[i] + 2 * p->pad[i] - p->k[i]) / p->stride[i] + 1) return false;
   }
   return true;
 }
