@@ -14,9 +14,17 @@ ss_isa activeIsa();
 using GemmMicroKernel = void (*)(int64_t kc, const float* Ap, const float* Bp, float* C, int64_t ldc, int mr,
                                  int nr, int accumulate);
 
+// Optional packers for the two strided cases (transposes), where SIMD pays; null = generic.
+// packANoTrans: A points at (i0, p0) of a row-major M x K matrix; writes mc rows as MR panels.
+// packBTrans: B points at (j0, p0) of a row-major N x K matrix (op(B) = Bᵀ); writes nc columns.
+using PackANoTrans = void (*)(float* Ap, const float* A, int64_t lda, int64_t mc, int64_t kc, float alpha);
+using PackBTrans = void (*)(float* Bp, const float* B, int64_t ldb, int64_t nc, int64_t kc);
+
 struct GemmKernelInfo {
   GemmMicroKernel kernel;
   int MR, NR;
+  PackANoTrans packANoTrans = nullptr;
+  PackBTrans packBTrans = nullptr;
 };
 
 GemmKernelInfo gemmKernelScalar();

@@ -104,12 +104,14 @@ void sgemmSingle(bool transA, bool transB, int64_t M, int64_t N, int64_t K, floa
     int64_t nc = std::min(NC, N - jc);
     for (int64_t pc = 0; pc < K; pc += KC) {
       int64_t kc = std::min(KC, K - pc);
-      packB(s.b.data(), B, ldb, transB, pc, kc, jc, nc, NR);
+      if (transB && uk.packBTrans) uk.packBTrans(s.b.data(), B + jc * ldb + pc, ldb, nc, kc);
+      else packB(s.b.data(), B, ldb, transB, pc, kc, jc, nc, NR);
       // First K block overwrites C when beta == 0, so C needs no separate zeroing pass.
       int accumulate = (pc > 0 || beta != 0.f) ? 1 : 0;
       for (int64_t ic = 0; ic < M; ic += MC) {
         int64_t mc = std::min(MC, M - ic);
-        packA(s.a.data(), A, lda, transA, ic, mc, pc, kc, MR, alpha);
+        if (!transA && uk.packANoTrans) uk.packANoTrans(s.a.data(), A + ic * lda + pc, lda, mc, kc, alpha);
+        else packA(s.a.data(), A, lda, transA, ic, mc, pc, kc, MR, alpha);
         for (int64_t jr = 0; jr < nc; jr += NR) {
           int nr = (int)std::min<int64_t>(NR, nc - jr);
           const float* bp = s.b.data() + jr * kc;

@@ -40,7 +40,63 @@ void kernel(int64_t kc, const float* Ap, const float* Bp, float* C, int64_t ldc,
     _mm512_mask_storeu_ps(ci + 16, m1, v1);
   }
 }
+// Transposes an 8x8 block: d[c * ds + r] = s[r * ss + c] (the classic unpack/shuffle/permute net).
+inline void transpose8x8(const float* s, int64_t ss, float* d, int64_t ds) {
+  __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + ss), r2 = _mm256_loadu_ps(s + 2 * ss),
+         r3 = _mm256_loadu_ps(s + 3 * ss), r4 = _mm256_loadu_ps(s + 4 * ss), r5 = _mm256_loadu_ps(s + 5 * ss),
+         r6 = _mm256_loadu_ps(s + 6 * ss), r7 = _mm256_loadu_ps(s + 7 * ss);
+  __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1), t2 = _mm256_unpacklo_ps(r2, r3),
+         t3 = _mm256_unpackhi_ps(r2, r3), t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5),
+         t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+  __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE),
+         u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE),
+         u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE),
+         u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+  _mm256_storeu_ps(d, _mm256_permute2f128_ps(u0, u4, 0x20));
+  _mm256_storeu_ps(d + ds, _mm256_permute2f128_ps(u1, u5, 0x20));
+  _mm256_storeu_ps(d + 2 * ds, _mm256_permute2f128_ps(u2, u6, 0x20));
+  _mm256_storeu_ps(d + 3 * ds, _mm256_permute2f128_ps(u3, u7, 0x20));
+  _mm256_storeu_ps(d + 4 * ds, _mm256_permute2f128_ps(u0, u4, 0x31));
+  _mm256_storeu_ps(d + 5 * ds, _mm256_permute2f128_ps(u1, u5, 0x31));
+  _mm256_storeu_ps(d + 6 * ds, _mm256_permute2f128_ps(u2, u6, 0x31));
+  _mm256_storeu_ps(d + 7 * ds, _mm256_permute2f128_ps(u3, u7, 0x31));
+}
+
+// MR = 8 rows of A become one k-major panel: 8x8 transposes, scalar tails, zero-padded rows.
+void packANoTrans(float* Ap, const float* A, int64_t lda, int64_t mc, int64_t kc, float alpha) {
+  for (int64_t ir = 0; ir < mc; ir += MR) {
+    const int mr = (int)(mc - ir < MR ? mc - ir : MR);
+    float* dst = Ap + ir * kc;
+    const float* src = A + ir * lda;
+    int64_t k = 0;
+    if (mr == MR)
+      for (; k + 8 <= kc; k += 8) transpose8x8(src + k, lda, dst + k * MR, MR);
+    for (; k < kc; k++)
+      for (int i = 0; i < MR; i++) dst[k * MR + i] = i < mr ? src[i * lda + k] : 0.f;
+    if (alpha != 1.f) {
+      const __m512 a = _mm512_set1_ps(alpha);
+      int64_t n = kc * MR, j = 0;
+      for (; j + 16 <= n; j += 16) _mm512_storeu_ps(dst + j, _mm512_mul_ps(a, _mm512_loadu_ps(dst + j)));
+      for (; j < n; j++) dst[j] *= alpha;
+    }
+  }
+}
+
+// NR = 32 rows of Bᵀ (columns of op(B)) become one k-major panel of 32 columns.
+void packBTrans(float* Bp, const float* B, int64_t ldb, int64_t nc, int64_t kc) {
+  for (int64_t jr = 0; jr < nc; jr += NR) {
+    const int nr = (int)(nc - jr < NR ? nc - jr : NR);
+    float* dst = Bp + jr * kc;
+    const float* src = B + jr * ldb;
+    int64_t k = 0;
+    if (nr == NR)
+      for (; k + 8 <= kc; k += 8)
+        for (int jj = 0; jj < NR; jj += 8) transpose8x8(src + jj * ldb + k, ldb, dst + k * NR + jj, NR);
+    for (; k < kc; k++)
+      for (int j = 0; j < NR; j++) dst[k * NR + j] = j < nr ? src[j * ldb + k] : 0.f;
+  }
+}
 }  // namespace
 
-GemmKernelInfo gemmKernelAvx512() { return {kernel, MR, NR}; }
+GemmKernelInfo gemmKernelAvx512() { return {kernel, MR, NR, packANoTrans, packBTrans}; }
 }  // namespace selfsup
