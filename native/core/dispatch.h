@@ -20,11 +20,17 @@ using GemmMicroKernel = void (*)(int64_t kc, const float* Ap, const float* Bp, f
 using PackANoTrans = void (*)(float* Ap, const float* A, int64_t lda, int64_t mc, int64_t kc, float alpha);
 using PackBTrans = void (*)(float* Bp, const float* B, int64_t ldb, int64_t nc, int64_t kc);
 
+// Skinny C (M x N) = A (M x K) · Bᵀ (B is N x K), both row-major with unit stride along K, for
+// small M: no packing, each row pair is a dot product kept in registers. accumulate=0 overwrites C.
+using GemmSkinnyNT = void (*)(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
+                              int64_t ldb, float* C, int64_t ldc, int accumulate);
+
 struct GemmKernelInfo {
   GemmMicroKernel kernel;
   int MR, NR;
   PackANoTrans packANoTrans = nullptr;
   PackBTrans packBTrans = nullptr;
+  GemmSkinnyNT skinnyNT = nullptr;
 };
 
 GemmKernelInfo gemmKernelScalar();

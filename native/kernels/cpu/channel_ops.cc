@@ -1,6 +1,7 @@
 // Channel bias add and per-channel reduction over (N, C, S): the bias forward/backward of conv and
 // linear layers and the pieces autograd needs for channel broadcasts. The reduction sums each
 // channel in a fixed order (double accumulation), so it is thread-count independent.
+#include "../../core/reduce.h"
 #include "../../core/threadpool.h"
 #include "selfsup/kernels.h"
 
@@ -34,12 +35,7 @@ extern "C" ss_status ss_reduce_nc_s(float* out, const float* x, int64_t N, int64
   parallelFor(C, [&](int64_t c0, int64_t c1) {
     for (int64_t c = c0; c < c1; c++) {
       double s = 0;
-      for (int64_t n = 0; n < N; n++) {
-        const float* xr = x + (n * C + c) * S;
-        float p = 0;
-        for (int64_t i = 0; i < S; i++) p += xr[i];
-        s += p;
-      }
+      for (int64_t n = 0; n < N; n++) s += sum16(x + (n * C + c) * S, S);
       out[c] = accumulate ? out[c] + (float)s : (float)s;
     }
   });

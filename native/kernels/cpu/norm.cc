@@ -5,6 +5,7 @@
 // Checked against kernels/ref/norm_ref.cc and PyTorch fixtures (test/native/norm.test.ts).
 #include <cmath>
 
+#include "../../core/reduce.h"
 #include "../../core/threadpool.h"
 #include "selfsup/kernels.h"
 
@@ -23,9 +24,8 @@ extern "C" ss_status ss_batchnorm_forward_train(float* y, float* saveMean, float
       const float pivot = x[c * S];
       double sum = 0, sq = 0;
       for (int64_t n = 0; n < N; n++) {
-        const float* xc = x + (n * C + c) * S;
-        float s = 0, q = 0;
-        for (int64_t i = 0; i < S; i++) { float d = xc[i] - pivot; s += d; q += d * d; }
+        float s, q;
+        sumSq16(x + (n * C + c) * S, S, pivot, &s, &q);
         sum += s; sq += q;
       }
       double meanShift = sum / count;
@@ -80,10 +80,8 @@ extern "C" ss_status ss_batchnorm_backward(float* dx, float* dgamma, float* dbet
       const float mean = saveMean[c], invstd = saveInvstd[c];
       double sdy = 0, sdyx = 0;
       for (int64_t n = 0; n < N; n++) {
-        const float* xc = x + (n * C + c) * S;
-        const float* dyc = dy + (n * C + c) * S;
-        float a = 0, b = 0;
-        for (int64_t i = 0; i < S; i++) { a += dyc[i]; b += dyc[i] * (xc[i] - mean); }
+        float a, b;
+        sumDot16(dy + (n * C + c) * S, x + (n * C + c) * S, S, mean, &a, &b);
         sdy += a; sdyx += b;
       }
       const double sdyxhat = sdyx * invstd;

@@ -96,7 +96,37 @@ void packBTrans(float* Bp, const float* B, int64_t ldb, int64_t nc, int64_t kc) 
       for (int j = 0; j < NR; j++) dst[k * NR + j] = j < nr ? src[j * ldb + k] : 0.f;
   }
 }
+// Rows of A in blocks of up to 8 against one row of B at a time: 8 zmm accumulators over K in
+// steps of 16 (masked tail), then a horizontal sum per output. Used where M is a handful of rows
+// (conv weight gradients with Cin*k*k <= 32), where packing would cost more than the FMAs.
+void skinnyNT(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B, int64_t ldb, float* C,
+              int64_t ldc, int accumulate) {
+  for (int64_t m0 = 0; m0 < M; m0 += 8) {
+    const int mb = (int)(M - m0 < 8 ? M - m0 : 8);
+    const float* a = A + m0 * lda;
+    for (int64_t n = 0; n < N; n++) {
+      const float* b = B + n * ldb;
+      __m512 acc[8];
+      for (int i = 0; i < 8; i++) acc[i] = _mm512_setzero_ps();
+      int64_t k = 0;
+      for (; k + 16 <= K; k += 16) {
+        const __m512 bv = _mm512_loadu_ps(b + k);
+        for (int i = 0; i < mb; i++) acc[i] = _mm512_fmadd_ps(_mm512_loadu_ps(a + i * lda + k), bv, acc[i]);
+      }
+      if (k < K) {
+        const __mmask16 mk = (__mmask16)((1u << (K - k)) - 1);
+        const __m512 bv = _mm512_maskz_loadu_ps(mk, b + k);
+        for (int i = 0; i < mb; i++) acc[i] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mk, a + i * lda + k), bv, acc[i]);
+      }
+      for (int i = 0; i < mb; i++) {
+        float v = _mm512_reduce_add_ps(acc[i]);
+        float& c = C[(m0 + i) * ldc + n];
+        c = accumulate ? c + v : v;
+      }
+    }
+  }
+}
 }  // namespace
 
-GemmKernelInfo gemmKernelAvx512() { return {kernel, MR, NR, packANoTrans, packBTrans}; }
+GemmKernelInfo gemmKernelAvx512() { return {kernel, MR, NR, packANoTrans, packBTrans, skinnyNT}; }
 }  // namespace selfsup

@@ -1,0 +1,64 @@
+// Sums with 16 independent partial accumulators. A single float accumulator is bound by the
+// add latency (and the compiler may not reorder float adds); 16 lanes vectorize at any ISA and
+// keep a fixed summation order, so results stay independent of the thread count.
+#pragma once
+#include <cstdint>
+
+namespace selfsup {
+
+inline float laneSum(const float* acc) {
+  float s = 0.f;
+  for (int j = 0; j < 16; j++) s += acc[j];
+  return s;
+}
+
+// sum(x[i])
+inline float sum16(const float* x, int64_t n) {
+  float acc[16] = {};
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    for (int j = 0; j < 16; j++) acc[j] += x[i + j];
+  float s = laneSum(acc);
+  for (; i < n; i++) s += x[i];
+  return s;
+}
+
+// sum(x[i] - c) and sum((x[i] - c)^2)
+inline void sumSq16(const float* x, int64_t n, float c, float* sum, float* sq) {
+  float a[16] = {}, q[16] = {};
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    for (int j = 0; j < 16; j++) {
+      float d = x[i + j] - c;
+      a[j] += d;
+      q[j] += d * d;
+    }
+  float s = laneSum(a), ss = laneSum(q);
+  for (; i < n; i++) {
+    float d = x[i] - c;
+    s += d;
+    ss += d * d;
+  }
+  *sum = s;
+  *sq = ss;
+}
+
+// sum(g[i]) and sum(g[i] * (x[i] - c))
+inline void sumDot16(const float* g, const float* x, int64_t n, float c, float* sumG, float* sumGX) {
+  float a[16] = {}, b[16] = {};
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    for (int j = 0; j < 16; j++) {
+      a[j] += g[i + j];
+      b[j] += g[i + j] * (x[i + j] - c);
+    }
+  float s = laneSum(a), t = laneSum(b);
+  for (; i < n; i++) {
+    s += g[i];
+    t += g[i] * (x[i] - c);
+  }
+  *sumG = s;
+  *sumGX = t;
+}
+
+}  // namespace selfsup
