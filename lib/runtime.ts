@@ -33,6 +33,7 @@ export interface RuntimeInfo {
   isa: { detected: Isa; active: Isa };
   threads: number;
   compiler: string;
+  mallocTuned: boolean;
   cuda: { available: boolean; reason: string };
 }
 
@@ -45,6 +46,7 @@ export function info(): RuntimeInfo {
     isa: nb.isaInfo(),
     threads: nb.getNumThreads(),
     compiler: nb.compiler,
+    mallocTuned: nb.mallocTuned,
     cuda: { available: false, reason: 'this build has no CUDA backend yet (CPU addon only)' },
   };
 }

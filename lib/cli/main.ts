@@ -21,6 +21,7 @@ program
     console.log(`  ISA:      ${i.isa.active} (detected ${i.isa.detected}; SELFSUP_ISA=scalar|avx2|avx512 forces a path)`);
     console.log(`  threads:  ${i.threads} (SELFSUP_NUM_THREADS or setNumThreads())`);
     console.log(`  compiler: ${i.compiler}`);
+    console.log(`  malloc:   ${i.mallocTuned ? 'tuned for large tensors (SELFSUP_MALLOC_TUNING=0 disables)' : 'system default'}`);
     console.log(`  CUDA:     ${i.cuda.available ? 'available' : `not available: ${i.cuda.reason}`}`);
   });
 

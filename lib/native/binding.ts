@@ -51,6 +51,7 @@ export interface NativeBinding extends KernelSet {
   setNumThreads(n: number): void;
   getNumThreads(): number;
   backend: 'cpu' | 'cuda';
+  mallocTuned: boolean;
   compiler: string;
 }
 

@@ -3,6 +3,7 @@
 import { native } from '../native/loader.js';
 import { defaultGenerator, Generator } from '../random.js';
 import { attach, accumulateGrad, Tensor } from '../tensor/tensor.js';
+import { gradBuffer } from '../tensor/pool.js';
 import { checkBool, checkNumber, invalidParameter } from '../validate.js';
 import { checkTensor } from './shape.js';
 
@@ -16,7 +17,7 @@ function activation(kind: Kind, x: Tensor, alpha = 0): Tensor {
   nb.activationForward(KIND[kind], y, x.data, alpha);
   const usesOutput = kind === 'sigmoid' || kind === 'tanh';
   return attach(new Tensor(y, x.shape), kind, [x], (g) => {
-    const gx = new Float32Array(x.size);
+    const gx = gradBuffer(x.size);
     nb.activationBackward(KIND[kind], gx, g, usesOutput ? null : x.data, usesOutput ? y : null, alpha);
     accumulateGrad(x, gx);
   });

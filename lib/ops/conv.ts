@@ -6,6 +6,7 @@
 import { native } from '../native/loader.js';
 import { convParams } from '../native/params.js';
 import { attach, accumulateGrad, needsGrad, sizeOf, Tensor } from '../tensor/tensor.js';
+import { gradBuffer } from '../tensor/pool.js';
 import { checkOptions, checkInt, checkTuple, outOfRange } from '../validate.js';
 import { checkRank } from './shape.js';
 
@@ -80,7 +81,7 @@ export function conv(x: Tensor, w: Tensor, b: Tensor | null = null, opts?: ConvO
   nb.convForward(y, x.data, w.data, b ? b.data : null, p);
   return attach(new Tensor(y, [r.N, r.Cout, ...outSize]), `conv${r.nsp}d`, b ? [x, w, b] : [x, w], (g) => {
     if (needsGrad(x)) {
-      const gx = new Float32Array(x.size);
+      const gx = gradBuffer(x.size);
       nb.convBackwardData(gx, g, w.data, p);
       accumulateGrad(x, gx);
     }
@@ -109,7 +110,7 @@ export function convTranspose(x: Tensor, w: Tensor, b: Tensor | null = null, opt
   if (b) nb.biasAdd(y, b.data, r.N, r.Cout, S);
   return attach(new Tensor(y, [r.N, r.Cout, ...outSize]), `convTranspose${r.nsp}d`, b ? [x, w, b] : [x, w], (g) => {
     if (needsGrad(x)) {
-      const gx = new Float32Array(x.size);
+      const gx = gradBuffer(x.size);
       nb.convForward(gx, g, w.data, null, p);
       accumulateGrad(x, gx);
     }

@@ -2,6 +2,7 @@
 // with the transposes absorbed by the GEMM's packing (no transposed copies).
 import { native } from '../native/loader.js';
 import { attach, accumulateGrad, needsGrad, Tensor } from '../tensor/tensor.js';
+import { gradBuffer } from '../tensor/pool.js';
 import { outOfRange } from '../validate.js';
 import { checkRank } from './shape.js';
 
@@ -15,7 +16,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   nb.gemm(0, 0, M, N, K, 1, a.data, K, b.data, N, 0, y, N);
   return attach(new Tensor(y, [M, N]), 'matmul', [a, b], (g) => {
     if (needsGrad(a)) {
-      const ga = new Float32Array(M * K);
+      const ga = gradBuffer(M * K);
       nb.gemm(0, 1, M, K, N, 1, g, N, b.data, N, 0, ga, K);
       accumulateGrad(a, ga);
     }
@@ -44,7 +45,7 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
   const parents = b ? [x, w, b] : [x, w];
   return attach(new Tensor(y, [N, O]), 'linear', parents, (g) => {
     if (needsGrad(x)) {
-      const gx = new Float32Array(N * I);
+      const gx = gradBuffer(N * I);
       nb.gemm(0, 0, N, I, O, 1, g, O, w.data, I, 0, gx, I);
       accumulateGrad(x, gx);
     }

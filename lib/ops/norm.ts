@@ -2,6 +2,7 @@
 // statistics) and layer norm over the trailing dims, on the native kernels.
 import { native } from '../native/loader.js';
 import { attach, accumulateGrad, needsGrad, sizeOf, Tensor } from '../tensor/tensor.js';
+import { gradBuffer } from '../tensor/pool.js';
 import { checkBool, checkNumber, checkOptions, invalidParameter, outOfRange } from '../validate.js';
 import { checkRank, checkTensor } from './shape.js';
 
@@ -68,7 +69,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   nb.batchNormForwardTrain(y, saveMean, saveInvstd, runningMean?.data ?? null, runningVar?.data ?? null, x.data,
     weight?.data ?? null, bias?.data ?? null, N, C, S, momentum, eps);
   return attach(new Tensor(y, x.shape), 'batchNorm', parents, (g) => {
-    const gx = needsGrad(x) ? new Float32Array(x.size) : null;
+    const gx = needsGrad(x) ? gradBuffer(x.size) : null;
     const gw = weight && needsGrad(weight) ? new Float32Array(C) : null;
     const gb = bias && needsGrad(bias) ? new Float32Array(C) : null;
     nb.batchNormBackward(gx, gw, gb, g, x.data, weight?.data ?? null, saveMean, saveInvstd, N, C, S);
@@ -96,7 +97,7 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight:
   nb.layerNormForward(y, mean, rstd, x.data, weight?.data ?? null, bias?.data ?? null, R, D, eps);
   const parents = [x, weight, bias].filter((t): t is Tensor => t !== null);
   return attach(new Tensor(y, x.shape), 'layerNorm', parents, (g) => {
-    const gx = new Float32Array(x.size);
+    const gx = gradBuffer(x.size);
     const gw = weight && needsGrad(weight) ? new Float32Array(D) : null;
     const gb = bias && needsGrad(bias) ? new Float32Array(D) : null;
     nb.layerNormBackward(gx, gw, gb, g, x.data, weight?.data ?? null, mean, rstd, R, D);

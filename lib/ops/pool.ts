@@ -3,6 +3,7 @@
 import { native } from '../native/loader.js';
 import { poolParams } from '../native/params.js';
 import { attach, accumulateGrad, sizeOf, Tensor } from '../tensor/tensor.js';
+import { gradBuffer } from '../tensor/pool.js';
 import { checkBool, checkOptions, checkTuple, outOfRange } from '../validate.js';
 import { checkRank } from './shape.js';
 
@@ -40,7 +41,7 @@ export function maxPool(x: Tensor, kernelSize: number | number[], opts?: Omit<Po
   const y = new Float32Array(n), argmax = new Int32Array(n);
   nb.maxPoolForward(y, argmax, x.data, g.p);
   return attach(new Tensor(y, [g.N, g.C, ...g.outSize]), `maxPool${g.nsp}d`, [x], (gy) => {
-    const gx = new Float32Array(x.size);
+    const gx = gradBuffer(x.size);
     nb.maxPoolBackward(gx, gy, argmax, g.p);
     accumulateGrad(x, gx);
   });
@@ -52,7 +53,7 @@ export function avgPool(x: Tensor, kernelSize: number | number[], opts?: PoolOpt
   const y = new Float32Array(g.N * g.C * sizeOf(g.outSize));
   nb.avgPoolForward(y, x.data, g.p);
   return attach(new Tensor(y, [g.N, g.C, ...g.outSize]), `avgPool${g.nsp}d`, [x], (gy) => {
-    const gx = new Float32Array(x.size);
+    const gx = gradBuffer(x.size);
     nb.avgPoolBackward(gx, gy, g.p);
     accumulateGrad(x, gx);
   });
@@ -72,7 +73,7 @@ export function globalAvgPool(x: Tensor): Tensor {
     y[r] = s / S;
   }
   return attach(new Tensor(y, [N, C]), 'globalAvgPool', [x], (g) => {
-    const gx = new Float32Array(x.size);
+    const gx = gradBuffer(x.size);
     for (let r = 0; r < N * C; r++) gx.fill(g[r] / S, r * S, (r + 1) * S);
     accumulateGrad(x, gx);
   });

@@ -1,6 +1,7 @@
 // 2-D upsampling (nearest, bilinear) for decoders, on the native kernels.
 import { native } from '../native/loader.js';
 import { attach, accumulateGrad, Tensor } from '../tensor/tensor.js';
+import { gradBuffer } from '../tensor/pool.js';
 import { checkBool, checkOneOf, checkOptions, checkTuple } from '../validate.js';
 import { checkRank } from './shape.js';
 
@@ -31,7 +32,7 @@ export function upsample2d(x: Tensor, opts: UpsampleOptions): Tensor {
   const m = mode === 'nearest' ? 0 : 1;
   nb.upsample2dForward(y, x.data, N, C, H, W, Ho, Wo, m, ac);
   return attach(new Tensor(y, [N, C, Ho, Wo]), `upsample2d_${mode}`, [x], (g) => {
-    const gx = new Float32Array(x.size);
+    const gx = gradBuffer(x.size);
     nb.upsample2dBackward(gx, g, N, C, H, W, Ho, Wo, m, ac);
     accumulateGrad(x, gx);
   });

@@ -4,6 +4,7 @@
 // topological order. Gradients of intermediate tensors are dropped once used (as PyTorch does), so
 // an op's backward may hand its gradient buffer straight to a parent.
 import { checkInt, invalidParameter, outOfRange } from '../validate.js';
+import { releaseGradBuffer } from './pool.js';
 
 export interface GradNode {
   op: string;
@@ -135,7 +136,10 @@ export class Tensor {
       const g = t.grad;
       if (!t.retainGrad) t.grad = null;
       // Closures may hand g on to a parent (reshape): a retained gradient must not alias it.
-      t.node.backward(t.retainGrad ? g.slice() : g);
+      const node = t.node;
+      const passed = t.retainGrad ? g.slice() : g;
+      node.backward(passed);
+      if (!node.parents.some((p) => p.grad === passed)) releaseGradBuffer(passed);
       t.node = t.retainGrad ? t.node : null; // free the graph as it is consumed
     }
   }
