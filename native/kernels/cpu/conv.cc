@@ -57,7 +57,11 @@ void im2col(float* col, int64_t ld, const float* x, const ss_conv_params* p) {
               }
               const float* src = xc + ((int64_t)iz * H + iy) * W + offX;
               for (int ox = 0; ox < oxLo; ox++) dst[ox] = 0.f;
+              // Constant strides let the compiler vectorize the gather (stride 2 is every
+              // downsampling layer); other strides take the generic loop.
               if (sx == 1) std::memcpy(dst + oxLo, src + oxLo, sizeof(float) * (oxHi - oxLo));
+              else if (sx == 2)
+                for (int ox = oxLo; ox < oxHi; ox++) dst[ox] = src[2 * (int64_t)ox];
               else
                 for (int ox = oxLo; ox < oxHi; ox++) dst[ox] = src[(int64_t)ox * sx];
               for (int ox = oxHi; ox < Wo; ox++) dst[ox] = 0.f;
@@ -88,10 +92,92 @@ void col2im(float* dx, const float* col, int64_t ld, const ss_conv_params* p) {
               int iy = oy * p->stride[1] - p->pad[1] + ky * p->dil[1];
               if (iz < 0 || iz >= D || iy < 0 || iy >= H) continue;
               float* dst = xc + ((int64_t)iz * H + iy) * W + offX;
-              for (int ox = oxLo; ox < oxHi; ox++) dst[(int64_t)ox * sx] += src[ox];
+              if (sx == 1)
+                for (int ox = oxLo; ox < oxHi; ox++) dst[ox] += src[ox];
+              else if (sx == 2)
+                for (int ox = oxLo; ox < oxHi; ox++) dst[2 * (int64_t)ox] += src[ox];
+              else
+                for (int ox = oxLo; ox < oxHi; ox++) dst[(int64_t)ox * sx] += src[ox];
             }
           }
         }
+  }
+}
+
+// Strided convolutions: short output rows (7-14 values) make the row-segment loops above spend
+// more on loop overhead than on copying. Instead each channel is copied into a zero-padded plane
+// and every im2col row is one branch-free gather through a table of padded-plane offsets shared
+// by all channels (the adjoint scatters through the same table).
+struct GatherTable {
+  int64_t padPlane = 0;
+  std::vector<int32_t> idx;  // (kernel tap, output position) -> offset in the padded plane
+};
+
+bool useGather(const ss_conv_params* p) {
+  const int64_t padPlane = (int64_t)(p->in[0] + 2 * p->pad[0]) * (p->in[1] + 2 * p->pad[1]) * (p->in[2] + 2 * p->pad[2]);
+  return (p->stride[0] > 1 || p->stride[1] > 1 || p->stride[2] > 1) && padPlane < INT32_MAX;  // int32 offsets
+}
+
+GatherTable makeGatherTable(const ss_conv_params* p) {
+  GatherTable t;
+  const int64_t Hp = p->in[1] + 2 * p->pad[1], Wp = p->in[2] + 2 * p->pad[2], Dp = p->in[0] + 2 * p->pad[0];
+  t.padPlane = Dp * Hp * Wp;
+  const int64_t P = spatialSize(p->out);
+  t.idx.resize((int64_t)p->k[0] * p->k[1] * p->k[2] * P);
+  int32_t* o = t.idx.data();
+  for (int kz = 0; kz < p->k[0]; kz++)
+    for (int ky = 0; ky < p->k[1]; ky++)
+      for (int kx = 0; kx < p->k[2]; kx++)
+        for (int oz = 0; oz < p->out[0]; oz++)
+          for (int oy = 0; oy < p->out[1]; oy++)
+            for (int ox = 0; ox < p->out[2]; ox++)
+              *o++ = (int32_t)(((int64_t)(oz * p->stride[0] + kz * p->dil[0]) * Hp + (oy * p->stride[1] + ky * p->dil[1])) * Wp +
+                               (ox * p->stride[2] + kx * p->dil[2]));
+  return t;
+}
+
+void padChannel(float* dst, const float* src, const ss_conv_params* p) {
+  const int64_t Hp = p->in[1] + 2 * p->pad[1], Wp = p->in[2] + 2 * p->pad[2], Dp = p->in[0] + 2 * p->pad[0];
+  std::memset(dst, 0, sizeof(float) * Dp * Hp * Wp);
+  for (int z = 0; z < p->in[0]; z++)
+    for (int y = 0; y < p->in[1]; y++)
+      std::memcpy(dst + ((z + p->pad[0]) * Hp + y + p->pad[1]) * Wp + p->pad[2], src + ((int64_t)z * p->in[1] + y) * p->in[2],
+                  sizeof(float) * p->in[2]);
+}
+
+thread_local std::vector<float> t_pad;
+
+void im2colGather(float* col, int64_t ld, const float* x, const ss_conv_params* p, const GatherTable& t) {
+  if ((int64_t)t_pad.size() < t.padPlane) t_pad.resize(t.padPlane);
+  float* pad = t_pad.data();
+  const int64_t P = spatialSize(p->out), taps = (int64_t)p->k[0] * p->k[1] * p->k[2], inPlane = spatialSize(p->in);
+  for (int c = 0; c < p->C; c++) {
+    padChannel(pad, x + c * inPlane, p);
+    for (int64_t k = 0; k < taps; k++) {
+      float* dst = col + (c * taps + k) * ld;
+      const int32_t* ix = t.idx.data() + k * P;
+      for (int64_t q = 0; q < P; q++) dst[q] = pad[ix[q]];
+    }
+  }
+}
+
+void col2imGather(float* dx, const float* col, int64_t ld, const ss_conv_params* p, const GatherTable& t) {
+  if ((int64_t)t_pad.size() < t.padPlane) t_pad.resize(t.padPlane);
+  float* pad = t_pad.data();
+  const int64_t Hp = p->in[1] + 2 * p->pad[1], Wp = p->in[2] + 2 * p->pad[2];
+  const int64_t P = spatialSize(p->out), taps = (int64_t)p->k[0] * p->k[1] * p->k[2], inPlane = spatialSize(p->in);
+  for (int c = 0; c < p->C; c++) {
+    std::memset(pad, 0, sizeof(float) * t.padPlane);
+    for (int64_t k = 0; k < taps; k++) {
+      const float* src = col + (c * taps + k) * ld;
+      const int32_t* ix = t.idx.data() + k * P;
+      for (int64_t q = 0; q < P; q++) pad[ix[q]] += src[q];
+    }
+    float* dst = dx + c * inPlane;
+    for (int z = 0; z < p->in[0]; z++)
+      for (int y = 0; y < p->in[1]; y++)
+        std::memcpy(dst + ((int64_t)z * p->in[1] + y) * p->in[2], pad + ((z + p->pad[0]) * Hp + y + p->pad[1]) * Wp + p->pad[2],
+                    sizeof(float) * p->in[2]);
   }
 }
 
@@ -149,6 +235,8 @@ extern "C" ss_status ss_conv_forward(float* y, const float* x, const float* w, c
   const Dims d = dims(p);
   const bool pointwise = isPointwise(p) && d.G == 1;
   const int64_t CK = d.CKg * p->groups;
+  const bool gather = useGather(p);
+  const GatherTable table = gather ? makeGatherTable(p) : GatherTable();
   parallelFor(d.batches, [&](int64_t b0, int64_t b1) {
     float* col = pointwise ? nullptr : colBuffer(CK * d.G * d.outPlane);
     float* tmp = d.G > 1 ? outBuffer(p->K * d.G * d.outPlane) : nullptr;
@@ -156,7 +244,11 @@ extern "C" ss_status ss_conv_forward(float* y, const float* x, const float* w, c
       const int64_t n0 = bi * d.G, g = std::min<int64_t>(d.G, p->N - n0), ld = g * d.outPlane;
       const float* src = x + n0 * p->C * d.inPlane;
       if (!pointwise) {
-        for (int64_t i = 0; i < g; i++) im2col(col + i * d.outPlane, ld, x + (n0 + i) * p->C * d.inPlane, p);
+        for (int64_t i = 0; i < g; i++) {
+          const float* xi = x + (n0 + i) * p->C * d.inPlane;
+          if (gather) im2colGather(col + i * d.outPlane, ld, xi, p, table);
+          else im2col(col + i * d.outPlane, ld, xi, p);
+        }
         src = col;
       }
       float* yn = y + n0 * p->K * d.outPlane;
@@ -187,6 +279,8 @@ extern "C" ss_status ss_conv_backward_data(float* dx, const float* dy, const flo
   const Dims d = dims(p);
   const bool pointwise = isPointwise(p) && d.G == 1;
   const int64_t CK = d.CKg * p->groups;
+  const bool gather = useGather(p);
+  const GatherTable table = gather ? makeGatherTable(p) : GatherTable();
   parallelFor(d.batches, [&](int64_t b0, int64_t b1) {
     float* col = pointwise ? nullptr : colBuffer(CK * d.G * d.outPlane);
     float* tmp = d.G > 1 ? outBuffer(p->K * d.G * d.outPlane) : nullptr;
@@ -202,7 +296,9 @@ extern "C" ss_status ss_conv_backward_data(float* dx, const float* dy, const flo
       for (int gr = 0; gr < p->groups; gr++)
         sgemmSingle(true, false, d.CKg, ld, d.Kg, 1.f, w + gr * d.Kg * d.CKg, d.CKg, dyb + gr * d.Kg * ld, ld, 0.f,
                     dst + gr * d.CKg * ld, ld);
-      if (!pointwise) {
+      if (gather) {
+        for (int64_t i = 0; i < g; i++) col2imGather(dxn + i * p->C * d.inPlane, col + i * d.outPlane, ld, p, table);
+      } else if (!pointwise) {
         std::memset(dxn, 0, sizeof(float) * g * p->C * d.inPlane);
         for (int64_t i = 0; i < g; i++) col2im(dxn + i * p->C * d.inPlane, col + i * d.outPlane, ld, p);
       }
@@ -217,6 +313,8 @@ extern "C" ss_status ss_conv_backward_weight(float* dw, float* db, const float* 
   const Dims d = dims(p);
   const bool pointwise = isPointwise(p) && d.G == 1;
   const int64_t CK = d.CKg * p->groups;
+  const bool gather = useGather(p);
+  const GatherTable table = gather ? makeGatherTable(p) : GatherTable();
   const int64_t wSize = (int64_t)p->K * d.CKg;
   // Fixed chunking (independent of the thread count) keeps the summation order reproducible.
   const int64_t chunks = std::min<int64_t>(d.batches, 8);
@@ -236,7 +334,11 @@ extern "C" ss_status ss_conv_backward_weight(float* dw, float* db, const float* 
       const int64_t n0 = bi * d.G, g = std::min<int64_t>(d.G, p->N - n0), ld = g * d.outPlane;
       const float* src = x + n0 * p->C * d.inPlane;
       if (!pointwise) {
-        for (int64_t i = 0; i < g; i++) im2col(col + i * d.outPlane, ld, x + (n0 + i) * p->C * d.inPlane, p);
+        for (int64_t i = 0; i < g; i++) {
+          const float* xi = x + (n0 + i) * p->C * d.inPlane;
+          if (gather) im2colGather(col + i * d.outPlane, ld, xi, p, table);
+          else im2col(col + i * d.outPlane, ld, xi, p);
+        }
         src = col;
       }
       const float* dyb = dy + n0 * p->K * d.outPlane;
