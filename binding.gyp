@@ -4,7 +4,7 @@
   # them. Never -march=native. Source lists come from native/sources.cjs (CMakeLists.txt globs the
   # same folders).
   "variables": {
-    "isa_common_flags": ["-fPIC", "-O3", "-std=c++17", "-fno-math-errno"],
+    "isa_common_flags": ["-fPIC", "-O3", "-std=c++17", "-fno-math-errno", "-fno-trapping-math"],
   },
   "targets": [
     {
@@ -33,7 +33,7 @@
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],
-      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-fno-math-errno", "-fvisibility=hidden"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-fno-math-errno", "-fno-trapping-math", "-fvisibility=hidden"],
       "ldflags": ["-pthread"],
       "xcode_settings": {"GCC_ENABLE_CPP_EXCEPTIONS": "YES", "CLANG_CXX_LANGUAGE_STANDARD": "c++17"},
       "msvs_settings": {"VCCLCompilerTool": {"ExceptionHandling": 1}},

@@ -23,6 +23,19 @@ inline float sum16(const float* x, int64_t n) {
   return s;
 }
 
+// max(x[i]) for n >= 1 (NaN in x may or may not propagate; callers feed finite logits).
+inline float max16(const float* x, int64_t n) {
+  float m[16];
+  for (int j = 0; j < 16; j++) m[j] = x[0];
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    for (int j = 0; j < 16; j++) m[j] = x[i + j] > m[j] ? x[i + j] : m[j];
+  float r = m[0];
+  for (int j = 1; j < 16; j++) r = m[j] > r ? m[j] : r;
+  for (; i < n; i++) r = x[i] > r ? x[i] : r;
+  return r;
+}
+
 // sum(x[i] - c) and sum((x[i] - c)^2)
 inline void sumSq16(const float* x, int64_t n, float c, float* sum, float* sq) {
   float a[16] = {}, q[16] = {};
