@@ -19,6 +19,7 @@ export interface KernelSet {
     saveInvstd: F32, N: number, C: number, S: number): void;
   softmaxCrossEntropy(dlogits: OptF32, logits: F32, targets: Int32Array, R: number, Cn: number,
     labelSmoothing: number, ignoreIndex: number): number;
+  infoNce(dz: OptF32, z: F32, pos: Int32Array, R: number, D: number, temperature: number): number;
 }
 
 export interface NativeBinding extends KernelSet {
@@ -46,6 +47,10 @@ export interface NativeBinding extends KernelSet {
     weightDecay: number, nesterov: boolean, firstStep: boolean): void;
   adamwStep(param: F32, m: F32, v: F32, grad: F32, lr: number, beta1: number, beta2: number, eps: number,
     weightDecay: number, step: number): void;
+  byolLoss(dp: OptF32, p: F32, t: F32, N: number, D: number): number;
+  larsStep(param: F32, velocity: F32, grad: F32, lr: number, momentum: number, weightDecay: number, eta: number,
+    excluded: boolean): void;
+  emaUpdate(target: F32, online: F32, tau: number): void;
   isaInfo(): { detected: Isa; active: Isa };
   setIsa(isa: Isa): boolean;
   setNumThreads(n: number): void;

@@ -7,3 +7,4 @@ export * from './norm.js';
 export * from './activation.js';
 export * from './upsample.js';
 export * from './loss.js';
+export * from './contrastive.js';

@@ -2,6 +2,7 @@
 // softmax / log-softmax, MSE and L1 with mean reduction.
 import { native } from '../native/loader.js';
 import { attach, accumulateGrad, isGradEnabled, Tensor } from '../tensor/tensor.js';
+import { gradBuffer } from '../tensor/pool.js';
 import { checkInt, checkNumber, checkOptions, invalidParameter, outOfRange } from '../validate.js';
 import { checkRank, checkTensor } from './shape.js';
 
@@ -27,7 +28,7 @@ export function crossEntropy(logits: Tensor, targets: Int32Array | readonly numb
   const t = targets instanceof Int32Array ? targets : Int32Array.from(targets);
   const nb = native();
   const wantGrad = isGradEnabled() && logits.requiresGrad;
-  const grad = wantGrad ? new Float32Array(logits.size) : null;
+  const grad = wantGrad ? gradBuffer(logits.size) : null; // the kernel writes every element
   const loss = nb.softmaxCrossEntropy(grad, logits.data, t, R, Cn, ls, ignore);
   return attach(new Tensor(new Float32Array([loss]), []), 'crossEntropy', [logits], (g) => {
     const s = g[0];

@@ -121,6 +121,56 @@ Napi::Value ReduceChannels(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+using InfoNceFn = ss_status (*)(float*, float*, const float*, const int32_t*, int64_t, int64_t, float);
+
+// infoNce(dz|null, z, pos, R, D, temperature) -> mean loss
+template <InfoNceFn F>
+Napi::Value InfoNce(const Napi::CallbackInfo& info) {
+  Args a{info, "infoNce"};
+  int64_t R = a.integer(3, "R", 2), D = a.integer(4, "D", 1);
+  double T = a.num(5, "temperature");
+  if (!(T > 0)) a.rangeError("expected temperature > 0");
+  const int64_t RD = a.mul({R, D});
+  a.mul({R, R});
+  const int32_t* pos = a.i32(2, "pos", R);
+  for (int64_t i = 0; i < R; i++)
+    if (pos[i] < 0 || pos[i] >= R || pos[i] == i)
+      a.rangeError("expected pos[" + std::to_string(i) + "] in [0, " + std::to_string(R) + ") and not " + std::to_string(i));
+  float loss = 0;
+  check(a, F(&loss, a.f32(0, "dz", RD, true), a.f32(1, "z", RD), pos, R, D, (float)T));
+  return Napi::Number::New(info.Env(), loss);
+}
+
+// byolLoss(dp|null, p, t, N, D) -> mean loss
+Napi::Value ByolLoss(const Napi::CallbackInfo& info) {
+  Args a{info, "byolLoss"};
+  int64_t N = a.integer(3, "N", 1), D = a.integer(4, "D", 1);
+  const int64_t ND = a.mul({N, D});
+  float loss = 0;
+  check(a, ss_byol_loss(&loss, a.f32(0, "dp", ND, true), a.f32(1, "p", ND), a.f32(2, "t", ND), N, D));
+  return Napi::Number::New(info.Env(), loss);
+}
+
+// larsStep(param, velocity, grad, lr, momentum, weightDecay, eta, excluded)
+Napi::Value LarsStep(const Napi::CallbackInfo& info) {
+  Args a{info, "larsStep"};
+  int64_t n = lengthOf(a, 0, "param");
+  check(a, ss_lars_step(a.f32(0, "param", n), a.f32(1, "velocity", n), a.f32(2, "grad", n), n, (float)a.num(3, "lr"),
+                        (float)a.num(4, "momentum"), (float)a.num(5, "weightDecay"), (float)a.num(6, "eta"),
+                        a.flag(7, "excluded")));
+  return info.Env().Undefined();
+}
+
+// emaUpdate(target, online, tau)
+Napi::Value EmaUpdate(const Napi::CallbackInfo& info) {
+  Args a{info, "emaUpdate"};
+  int64_t n = lengthOf(a, 0, "target");
+  double tau = a.num(2, "tau");
+  if (!(tau >= 0 && tau <= 1)) a.rangeError("expected tau in [0, 1]");
+  check(a, ss_ema_update(a.f32(0, "target", n), a.f32(1, "online", n), n, (float)tau));
+  return info.Env().Undefined();
+}
+
 // sgdStep(param, momentumBuf|null, grad, lr, momentum, dampening, weightDecay, nesterov, firstStep)
 Napi::Value SgdStep(const Napi::CallbackInfo& info) {
   Args a{info, "sgdStep"};
@@ -160,6 +210,11 @@ void registerMath(Napi::Env env, Napi::Object exports) {
   exports.Set("reduceChannels", Napi::Function::New(env, ReduceChannels));
   exports.Set("sgdStep", Napi::Function::New(env, SgdStep));
   exports.Set("adamwStep", Napi::Function::New(env, AdamwStep));
+  exports.Set("infoNce", Napi::Function::New(env, InfoNce<ss_info_nce>));
+  ref.Set("infoNce", Napi::Function::New(env, InfoNce<ss_ref_info_nce>));
+  exports.Set("byolLoss", Napi::Function::New(env, ByolLoss));
+  exports.Set("larsStep", Napi::Function::New(env, LarsStep));
+  exports.Set("emaUpdate", Napi::Function::New(env, EmaUpdate));
   exports.Set("ref", ref);
 }
 

@@ -344,6 +344,36 @@ def gen_cross_entropy():
                        "ignored_rows": J([3, 8])})
 
 
+def gen_contrastive():
+    """NT-Xent as ../shared/reference/torch_bench.py defines it (normalize, 2N x 2N cosine
+    similarity / T, diagonal masked, cross-entropy to the other view) at T = 0.5 and the stiff
+    T = 0.05; BYOL's 2 - 2 cos(p, t) with t detached."""
+    torch.manual_seed(21)
+    def nt_xent(z1, z2, T):
+        n = z1.shape[0]
+        z = F.normalize(torch.cat([z1, z2], dim=0), dim=1)
+        sim = z @ z.t() / T
+        sim = sim.masked_fill(torch.eye(2 * n, dtype=torch.bool), float("-inf"))
+        targets = torch.cat([torch.arange(n, 2 * n), torch.arange(0, n)])
+        return F.cross_entropy(sim, targets)
+    tensors, meta = {}, {"op": "contrastive"}
+    z1, z2 = rand(6, 5), rand(6, 5)
+    tensors["z1"], tensors["z2"] = z1, z2
+    for tag, T in (("t05", 0.5), ("t005", 0.05)):
+        a, b = leaf(z1), leaf(z2)
+        loss = nt_xent(a, b, T)
+        loss.backward()
+        tensors["loss_" + tag], tensors["gz1_" + tag], tensors["gz2_" + tag] = loss.reshape(1), a.grad, b.grad
+        meta["temperature_" + tag] = str(T)
+    p0, t0 = rand(7, 4), rand(7, 4)
+    p = leaf(p0)
+    loss = (2 - 2 * F.cosine_similarity(p, t0.detach(), dim=1)).mean()
+    loss.backward()
+    tensors.update({"p": p0, "t": t0, "loss_byol": loss.reshape(1), "gp_byol": p.grad})
+    meta["byol"] = "mean(2 - 2 cos(p, t)), t detached"
+    write_safetensors(out("contrastive.safetensors"), tensors, meta)
+
+
 # ---------------------------------------------------------------------------
 # optimizers
 # ---------------------------------------------------------------------------
@@ -525,6 +555,7 @@ def main():
     gen_activations()
     gen_upsample()
     gen_cross_entropy()
+    gen_contrastive()
     gen_optim()
     tensors, init_sd = gen_network()
     self_check(tensors, init_sd)

@@ -104,6 +104,16 @@ ss_status ss_ref_softmax_cross_entropy(float* loss, float* dlogits, const float*
                                        int64_t R, int64_t Cn, float labelSmoothing, int32_t ignoreIndex);
 ss_status ss_softmax_forward(float* y, const float* x, int64_t R, int64_t Cn, int logOutput);
 
+// ---- Contrastive losses (fused forward + backward; dz / dp may be null for the loss alone).
+// InfoNCE over R rows of D-dim z (rows L2-normalized inside), temperature T, pos[i] = index of row
+// i's positive (never i); NT-Xent is pos[i] = (i + R/2) mod R. Writes the mean loss and dL/dz.
+ss_status ss_info_nce(float* loss, float* dz, const float* z, const int32_t* pos, int64_t R, int64_t D,
+                      float temperature);
+ss_status ss_ref_info_nce(float* loss, float* dz, const float* z, const int32_t* pos, int64_t R, int64_t D,
+                          float temperature);
+// BYOL: mean over N rows of 2 - 2 cos(p_i, t_i); dp = dL/dp (t is a stop-gradient target).
+ss_status ss_byol_loss(float* loss, float* dp, const float* p, const float* t, int64_t N, int64_t D);
+
 // ---- Channel bias and reductions over (N, C, S).
 ss_status ss_bias_add(float* y, const float* b, int64_t N, int64_t C, int64_t S);         // y[n,c,s] += b[c]
 ss_status ss_reduce_nc_s(float* out, const float* x, int64_t N, int64_t C, int64_t S, int accumulate); // out[c] (+)= sum_{n,s}
@@ -113,6 +123,12 @@ ss_status ss_sgd_step(float* param, float* momentumBuf, const float* grad, int64
                       float dampening, float weightDecay, int nesterov, int firstStep);
 ss_status ss_adamw_step(float* param, float* m, float* v, const float* grad, int64_t n, float lr, float beta1,
                         float beta2, float eps, float weightDecay, int64_t step);
+
+// LARS (SimCLR's form): excluded parameters get no weight decay and no trust-ratio adaptation.
+ss_status ss_lars_step(float* param, float* velocity, const float* grad, int64_t n, float lr, float momentum,
+                       float weightDecay, float eta, int excluded);
+// Exponential moving average: target = tau * target + (1 - tau) * online.
+ss_status ss_ema_update(float* target, const float* online, int64_t n, float tau);
 
 // ---- Runtime: ISA and threads.
 typedef enum { SS_ISA_SCALAR = 0, SS_ISA_AVX2 = 1, SS_ISA_AVX512 = 2 } ss_isa;
