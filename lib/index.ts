@@ -11,3 +11,4 @@ export { info, version, setNumThreads, getNumThreads, setIsa, isaInfo } from './
 export { native } from './native/loader.js';
 export type { NativeBinding, Isa } from './native/binding.js';
 export * as data from './data/index.js';
+export * as augment from './augment/index.js';

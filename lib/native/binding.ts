@@ -51,6 +51,9 @@ export interface NativeBinding extends KernelSet {
   larsStep(param: F32, velocity: F32, grad: F32, lr: number, momentum: number, weightDecay: number, eta: number,
     excluded: boolean): void;
   emaUpdate(target: F32, online: F32, tau: number): void;
+  augment(out: F32, record: OptF32, input: Uint8Array, N: number, C: number, H: number, W: number, Ho: number, Wo: number,
+    params: F32, seed: number, offset: number): void;
+  augmentRecordSize: number;
   isaInfo(): { detected: Isa; active: Isa };
   setIsa(isa: Isa): boolean;
   setNumThreads(n: number): void;

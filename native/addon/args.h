@@ -62,6 +62,9 @@ struct Args {
   float* f32(int i, const char* name, int64_t need, bool optional = false) const {
     return typed<float, napi_float32_array>(i, name, need, optional, "Float32Array");
   }
+  uint8_t* u8(int i, const char* name, int64_t need, bool optional = false) const {
+    return typed<uint8_t, napi_uint8_array>(i, name, need, optional, "Uint8Array");
+  }
   int32_t* i32(int i, const char* name, int64_t need, bool optional = false) const {
     return typed<int32_t, napi_int32_array>(i, name, need, optional, "Int32Array");
   }

@@ -114,6 +114,25 @@ ss_status ss_ref_info_nce(float* loss, float* dz, const float* z, const int32_t*
 // BYOL: mean over N rows of 2 - 2 cos(p_i, t_i); dp = dL/dp (t is a stop-gradient target).
 ss_status ss_byol_loss(float* loss, float* dp, const float* p, const float* t, int64_t N, int64_t D);
 
+// ---- Augmentation (native/kernels/cpu/augment.cc): uint8 (N, C, H, W) -> float (N, C, Ho, Wo).
+// Probabilities in [0, 1]; ranges as torchvision's. record (may be null) receives SS_AUG_RECORD
+// floats per sample: affine [6], brightness, contrast, saturation, hue, jitter order [4], jitter
+// applied, grayscale, blur sigma (0 = none), solarize.
+#define SS_AUG_RECORD 20
+typedef struct {
+  float cropProb, scaleMin, scaleMax, ratioMin, ratioMax;
+  float hflipProb, vflipProb, rot90Prob, rotateProb, rotateMaxDeg, translateMax;
+  float jitterProb, brightness, contrast, saturation, hue;
+  float grayscaleProb;
+  float blurProb, blurSigmaMin, blurSigmaMax;
+  int blurKernel;  // odd kernel size; 0 = 2*ceil(3 sigma)+1
+  float solarizeProb, solarizeThreshold;
+  int normalize;
+  float mean[4], std[4];
+} ss_augment_params;
+ss_status ss_augment(float* out, float* record, const uint8_t* in, int64_t N, int C, int H, int W, int Ho, int Wo,
+                     const ss_augment_params* p, uint64_t seed, uint64_t offset);
+
 // ---- Channel bias and reductions over (N, C, S).
 ss_status ss_bias_add(float* y, const float* b, int64_t N, int64_t C, int64_t S);         // y[n,c,s] += b[c]
 ss_status ss_reduce_nc_s(float* out, const float* x, int64_t N, int64_t C, int64_t S, int accumulate); // out[c] (+)= sum_{n,s}

@@ -1,0 +1,38 @@
+// The pretext-task interface the trainer drives. A task owns its heads (projection MLPs,
+// predictors, decoders) and shares the encoder; it turns a batch of images into a scalar loss.
+// Everything random inside a step comes from `ctx.generator` (or a Generator seeded from it), so a
+// step is reproducible from (seed, step) alone: that is what makes resume = uninterrupted.
+import type { Module } from '../nn/module.js';
+import type { Generator } from '../random.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+export interface Batch {
+  // Raw pixels of the batch, (N, C, H, W) uint8 in row-major order, and their dataset indices.
+  images: Uint8Array;
+  shape: [number, number, number, number];
+  indices: Int32Array;
+  labels: Int32Array | null;
+}
+
+export interface StepContext {
+  step: number;        // global step, 0-based, counted across epochs
+  epoch: number;       // 0-based
+  totalSteps: number;  // planned steps of the whole run (schedules)
+  generator: Generator; // seeded for this step: Generator(seed, counter offset derived from step)
+}
+
+export interface Task {
+  readonly name: string;
+  // The feature extractor that transfers: images (N, C, H, W) -> features (N, F).
+  readonly encoder: Module;
+  // Every trained module (encoder + heads) under one root: parameters, state dict, train/eval.
+  readonly model: Module;
+  // Builds the graph for one step and returns the scalar loss (the trainer calls backward).
+  loss(batch: Batch, ctx: StepContext): Tensor;
+  // After the optimizer step (BYOL's target EMA, for example).
+  afterStep?(ctx: StepContext): void;
+  // Extra tensors a checkpoint must keep (BYOL's target network), by name.
+  extraState?(): Map<string, Float32Array>;
+  // A JSON-serializable description of the task's configuration (saved in checkpoints).
+  config(): Record<string, unknown>;
+}
