@@ -92,7 +92,7 @@ if __name__ == "__main__":
     _maybe_reexec_with_tcmalloc()
 
 import argparse  # noqa: E402
-import json  # noqa: E402
+import json, math  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 
@@ -187,6 +187,48 @@ class Encoder(nn.Module):
         return self.net(x).mean(dim=(2, 3))
 
 
+def nt_xent(z1, z2, temperature=0.5):
+    """SimCLR NT-Xent as ../shared/reference/torch_bench.py: normalize, 2N x 2N cosine / T,
+    diagonal masked, cross-entropy to the other view."""
+    n = z1.shape[0]
+    z = F.normalize(torch.cat([z1, z2], dim=0), dim=1)
+    sim = z @ z.t() / temperature
+    sim = sim.masked_fill(torch.eye(2 * n, dtype=torch.bool, device=z.device), float("-inf"))
+    targets = torch.cat([torch.arange(n, 2 * n), torch.arange(0, n)]).to(z.device)
+    return F.cross_entropy(sim, targets)
+
+
+def augment(x, gen, max_shift_px=2.0, scale=(0.3, 1.0), ratio=(3 / 4, 4 / 3), jitter=0.0):
+    """The reference script's batched augmentation: RandomResizedCrop + HFlip + shift as one
+    affine warp (bilinear, zero padding), then brightness/contrast jitter."""
+    B, _, H, W = x.shape
+    area = torch.empty(B).uniform_(scale[0], scale[1], generator=gen)
+    logr = torch.empty(B).uniform_(math.log(ratio[0]), math.log(ratio[1]), generator=gen)
+    r = torch.exp(logr)
+    w = torch.sqrt(area * r).clamp(max=1.0)
+    h = torch.sqrt(area / r).clamp(max=1.0)
+    cx = (torch.rand(B, generator=gen) * 2 - 1) * (1 - w)
+    cy = (torch.rand(B, generator=gen) * 2 - 1) * (1 - h)
+    shift = 2 * max_shift_px / W
+    cx = cx + (torch.rand(B, generator=gen) * 2 - 1) * shift
+    cy = cy + (torch.rand(B, generator=gen) * 2 - 1) * shift
+    flip = torch.where(torch.rand(B, generator=gen) < 0.5, -1.0, 1.0)
+    theta = torch.zeros(B, 2, 3)
+    theta[:, 0, 0] = w * flip
+    theta[:, 0, 2] = cx
+    theta[:, 1, 1] = h
+    theta[:, 1, 2] = cy
+    grid = F.affine_grid(theta, x.shape, align_corners=False)
+    out = F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+    if jitter > 0:
+        bf = torch.empty(B, 1, 1, 1).uniform_(1 - jitter, 1 + jitter, generator=gen)
+        cf = torch.empty(B, 1, 1, 1).uniform_(1 - jitter, 1 + jitter, generator=gen)
+        out = out * bf
+        m = out.mean(dim=(1, 2, 3), keepdim=True)
+        out = ((out - m) * cf + m).clamp_(0, 1)
+    return out
+
+
 def bench_step(args, rows, th):
     B = 256
     enc, head = Encoder(), nn.Linear(128, 10)
@@ -205,6 +247,30 @@ def bench_step(args, rows, th):
 
     med, mn = timeit(step, args.iters, args.warmup)
     add_row(rows, "step/supervised", th, med, mn)
+
+    # step/simclr: raw images -> two augmented views (random resized crop 0.3-1, flip, shift,
+    # brightness/contrast 0.4, one batched affine warp as the reference script) -> one 512-image
+    # forward -> projector Linear-BN-ReLU-Linear (128-128-64) -> NT-Xent (T = 0.5) -> backward ->
+    # SGD. selfsup's row runs tasks.SimCLR on the same encoder with the same recipe.
+    proj = nn.Sequential(nn.Linear(128, 128), nn.BatchNorm1d(128), nn.ReLU(inplace=True), nn.Linear(128, 64))
+    enc2 = Encoder()
+    if args.channels_last:
+        enc2 = enc2.to(memory_format=torch.channels_last)
+    raw = torch.rand(B, 1, 28, 28)
+    gen = torch.Generator().manual_seed(0)
+    opt2 = torch.optim.SGD(list(enc2.parameters()) + list(proj.parameters()), lr=0.05, momentum=0.9)
+
+    def simclr_step():
+        opt2.zero_grad(set_to_none=True)
+        v = torch.cat([augment(raw, gen, jitter=0.4), augment(raw, gen, jitter=0.4)], 0)
+        if args.channels_last:
+            v = v.contiguous(memory_format=torch.channels_last)
+        z = proj(enc2(v))
+        nt_xent(z[:B], z[B:], 0.5).backward()
+        opt2.step()
+
+    med, mn = timeit(simclr_step, args.iters, args.warmup)
+    add_row(rows, "step/simclr", th, med, mn)
 
 
 def bench_loss(args, rows, th):

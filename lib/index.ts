@@ -12,3 +12,4 @@ export { native } from './native/loader.js';
 export type { NativeBinding, Isa } from './native/binding.js';
 export * as data from './data/index.js';
 export * as augment from './augment/index.js';
+export * as tasks from './tasks/index.js';

@@ -8,6 +8,9 @@ import { crossEntropy } from '../ops/loss.js';
 import { SGD } from '../optim/sgd.js';
 import { Generator } from '../random.js';
 import { Tensor } from '../tensor/tensor.js';
+import { Augment } from '../augment/pipeline.js';
+import { ConvEncoder, ENCODER_PRESETS } from '../nn/encoders.js';
+import { SimCLR } from '../tasks/simclr.js';
 
 export interface Workload {
   name: string;
@@ -78,6 +81,31 @@ function stepWorkload(): Workload {
   };
 }
 
+// tasks.SimCLR on the same encoder: raw uint8 batch -> two augmented views (crop 0.3-1, flip,
+// 2-pixel shift, brightness/contrast 0.4: the twin's recipe) -> 512-image forward -> projector
+// 128-128-64 with BN -> NT-Xent (T = 0.5) -> backward -> SGD.
+function simclrWorkload(): Workload {
+  return {
+    name: 'step/simclr', group: 'step',
+    setup() {
+      const g = new Generator(5);
+      const encoder = new ConvEncoder({ inChannels: 1, ...ENCODER_PRESETS.small }, { generator: g });
+      const augment = new Augment({ crop: { scale: [0.3, 1] }, hflip: 0.5, translate: 2 / 28, colorJitter: { brightness: 0.4, contrast: 0.4 } });
+      const task = new SimCLR({ encoder, hiddenDim: 128, projectionDim: 64, temperature: 0.5, augment });
+      const B = 256;
+      const images = Uint8Array.from(g.uniform(B * 784), (u) => Math.floor(u * 256));
+      const batch = { images, shape: [B, 1, 28, 28] as [number, number, number, number], indices: new Int32Array(B), labels: null };
+      const opt = new SGD(task.model.parameters(), { lr: 0.05, momentum: 0.9 });
+      let step = 0;
+      return () => {
+        opt.zeroGrad();
+        task.loss(batch, { step, epoch: 0, totalSteps: 1000, generator: new Generator(step++) }).backward();
+        opt.step();
+      };
+    },
+  };
+}
+
 function lossWorkload(): Workload {
   return {
     name: 'loss/softmax_xent_4096x1000', group: 'loss',
@@ -107,5 +135,5 @@ function gemmWorkload(): Workload {
 }
 
 export function allWorkloads(): Workload[] {
-  return [...convWorkloads(), stepWorkload(), lossWorkload(), gemmWorkload()];
+  return [...convWorkloads(), stepWorkload(), simclrWorkload(), lossWorkload(), gemmWorkload()];
 }

@@ -1,0 +1,3 @@
+export type { Batch, StepContext, Task } from './task.js';
+export * from './simclr.js';
+export * from './byol.js';
