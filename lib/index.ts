@@ -13,3 +13,4 @@ export type { NativeBinding, Isa } from './native/binding.js';
 export * as data from './data/index.js';
 export * as augment from './augment/index.js';
 export * as tasks from './tasks/index.js';
+export * as train from './train/index.js';

@@ -1,8 +1,8 @@
 // AdamW: Adam with decoupled weight decay (torch.optim.AdamW semantics) on the native kernel.
 import { native } from '../native/loader.js';
 import { Tensor } from '../tensor/tensor.js';
-import { checkNumber, checkOptions } from '../validate.js';
-import { Optimizer } from './optimizer.js';
+import { checkNumber, checkOptions, outOfRange } from '../validate.js';
+import { checkStateBuffers, Optimizer } from './optimizer.js';
 
 export interface AdamWOptions {
   lr?: number;
@@ -48,5 +48,19 @@ export class AdamW extends Optimizer {
       s.set(`${i}.step`, new Float32Array([this.steps[i]]));
     });
     return s;
+  }
+
+  // The per-parameter step counts are plain numbers (stateBuffers() hands out copies), so they are
+  // restored here rather than by copying into the returned arrays.
+  override loadStateBuffers(state: Map<string, Float32Array>): void {
+    const own = this.stateBuffers();
+    checkStateBuffers('AdamW', new Map([...own].map(([k, v]) => [k, v.length])), state, false);
+    const bad = this.params.findIndex((_, i) => !Number.isInteger(state.get(`${i}.step`)![0]) || state.get(`${i}.step`)![0] < 0);
+    if (bad >= 0) throw outOfRange(`state["${bad}.step"]`, 'a non-negative integer step count', state.get(`${bad}.step`)![0]);
+    this.params.forEach((_, i) => {
+      this.m[i].set(state.get(`${i}.exp_avg`)!);
+      this.v[i].set(state.get(`${i}.exp_avg_sq`)!);
+      this.steps[i] = state.get(`${i}.step`)![0];
+    });
   }
 }

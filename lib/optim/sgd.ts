@@ -3,7 +3,7 @@
 import { native } from '../native/loader.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkBool, checkNumber, checkOptions } from '../validate.js';
-import { Optimizer } from './optimizer.js';
+import { checkStateBuffers, Optimizer } from './optimizer.js';
 
 export interface SGDOptions {
   lr: number;
@@ -46,5 +46,23 @@ export class SGD extends Optimizer {
       if (b && this.started[i]) m.set(`${i}.momentum_buffer`, b);
     });
     return m;
+  }
+
+  // A parameter whose momentum buffer was saved has taken a step (its buffer is no longer
+  // initialised from the next gradient); one without has not.
+  override loadStateBuffers(state: Map<string, Float32Array>): void {
+    const expected = new Map<string, number>();
+    this.buffers.forEach((b, i) => {
+      if (b) expected.set(`${i}.momentum_buffer`, b.length);
+    });
+    checkStateBuffers('SGD', expected, state, true);
+    this.buffers.forEach((b, i) => {
+      const saved = state.get(`${i}.momentum_buffer`);
+      this.started[i] = saved !== undefined;
+      if (b) {
+        if (saved) b.set(saved);
+        else b.fill(0);
+      }
+    });
   }
 }

@@ -21,7 +21,8 @@ void pointwise(int64_t n, F f) {
 extern "C" ss_status ss_activation_forward(int kind, float* y, const float* x, int64_t n, float alpha) {
   if (n < 0) return SS_ERR_ARG;
   switch (kind) {
-    case SS_ACT_RELU: pointwise(n, [&](int64_t b, int64_t e) { for (int64_t i = b; i < e; i++) y[i] = x[i] > 0.f ? x[i] : 0.f; }); break;
+    // x < 0 ? 0 : x keeps NaN (as PyTorch), unlike x > 0 ? x : 0.
+    case SS_ACT_RELU: pointwise(n, [&](int64_t b, int64_t e) { for (int64_t i = b; i < e; i++) y[i] = x[i] < 0.f ? 0.f : x[i]; }); break;
     case SS_ACT_LEAKY_RELU: pointwise(n, [&](int64_t b, int64_t e) { for (int64_t i = b; i < e; i++) y[i] = x[i] > 0.f ? x[i] : alpha * x[i]; }); break;
     case SS_ACT_GELU: pointwise(n, [&](int64_t b, int64_t e) { for (int64_t i = b; i < e; i++) y[i] = 0.5f * x[i] * (1.f + std::erf(x[i] * 0.70710678118654752f)); }); break;
     case SS_ACT_SIGMOID: pointwise(n, [&](int64_t b, int64_t e) { for (int64_t i = b; i < e; i++) y[i] = 1.f / (1.f + std::exp(-x[i])); }); break;
