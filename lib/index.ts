@@ -14,3 +14,4 @@ export * as data from './data/index.js';
 export * as augment from './augment/index.js';
 export * as tasks from './tasks/index.js';
 export * as train from './train/index.js';
+export * as evaluate from './eval/index.js';
