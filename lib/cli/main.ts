@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// The selfsup command line. `info` reports the build and machine; later subcommands (pretrain,
-// eval, report) arrive with the trainer.
+// The selfsup command line: `pretrain` (the main job), `eval`, `info`. Errors print one line
+// (the message names what was wrong) and exit with status 1.
 import { Command } from 'commander';
 import { info, version } from '../runtime.js';
+import { evalCommand } from './eval-command.js';
+import { pretrain } from './pretrain.js';
 
 const program = new Command();
 program.name('selfsup').description('Self-supervised learning for Node.js').version(version());
@@ -24,6 +26,37 @@ program
     console.log(`  malloc:   ${i.mallocTuned ? 'tuned for large tensors (SELFSUP_MALLOC_TUNING=0 disables)' : 'system default'}`);
     console.log(`  CUDA:     ${i.cuda.available ? 'available' : `not available: ${i.cuda.reason}`}`);
   });
+
+program
+  .command('pretrain')
+  .description('self-supervised pretraining (default: SimCLR on the embedded Fashion-MNIST sample), then a linear probe and kNN next to random init')
+  .option('--task <name>', 'simclr | byol', 'simclr')
+  .option('--data <dir>', 'folder with the Fashion-MNIST IDX files, or "full" for Debian\'s /usr/share/datasets/fashion-mnist (default: the embedded sample)')
+  .option('--epochs <n>', 'epochs', '15')
+  .option('--batch-size <n>', 'batch size', '256')
+  .option('--out <dir>', 'run folder for checkpoints, metrics and results (default: runs/<task>-<time>)')
+  .option('--resume', 'continue the run in --out from its checkpoint')
+  .option('--seed <n>', 'seed of initialization, batch order and augmentation', '0')
+  .option('--encoder <preset>', 'small | deep', 'small')
+  .option('--temperature <t>', 'NT-Xent temperature (simclr)')
+  .option('--lr <lr>', 'base learning rate (default: LARS 0.3 x batch/256)')
+  .option('--threads <n>', 'threads for the kernels (default: all cores)')
+  .option('--limit <n>', 'use only the first n training and test images (quick tries)')
+  .option('--eval <protocols>', 'protocols to run after training', 'linear,knn')
+  .option('--no-eval', 'skip the evaluation')
+  .action(async (opts) => pretrain(opts));
+
+program
+  .command('eval <run>')
+  .description('evaluate a run\'s encoder: linear probe, kNN, fine-tuning, at several label fractions, next to random init and raw pixels')
+  .option('--protocol <list>', 'linear,knn,finetune', 'linear,knn')
+  .option('--labels <list>', 'label fractions, e.g. 1%,10%,100%', '100%')
+  .option('--data <dir>', 'as for pretrain (default: the embedded sample)')
+  .option('--seed <n>', 'seed of the label subsets and fine-tuning', '0')
+  .option('--finetune-epochs <n>', 'epochs of fine-tuning', '2')
+  .option('--threads <n>', 'threads for the kernels')
+  .option('--limit <n>', 'use only the first n training and test images')
+  .action((run: string, opts) => evalCommand(run, opts));
 
 program.parseAsync(process.argv).catch((e: Error) => {
   console.error(`selfsup: ${e.message}`);
