@@ -33,7 +33,7 @@ program
   .option('--task <name>', 'simclr | byol', 'simclr')
   .option('--data <dir>', 'folder with the Fashion-MNIST IDX files, or "full" for Debian\'s /usr/share/datasets/fashion-mnist (default: the embedded sample)')
   .option('--epochs <n>', 'epochs', '15')
-  .option('--batch-size <n>', 'batch size', '256')
+  .option('--batch-size <n>', 'batch size', '128')
   .option('--out <dir>', 'run folder for checkpoints, metrics and results (default: runs/<task>-<time>)')
   .option('--resume', 'continue the run in --out from its checkpoint')
   .option('--seed <n>', 'seed of initialization, batch order and augmentation', '0')
