@@ -94,3 +94,13 @@ export function numericGrad(f: () => number, x: Float32Array, eps = 1e-2): Float
   }
   return g;
 }
+
+// The error a call throws (fails the test when it returns normally).
+export function caught(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected the call to throw, but it returned normally');
+}

@@ -101,9 +101,15 @@ ss_pool_params poolParams(const Args& a, int i) {
   }
   p.count_include_pad = v[17];
   if (!poolParamsValid(&p)) a.rangeError("inconsistent pooling parameters");
-  a.mul({p.N, p.C, p.in[0], p.in[1], p.in[2]});
-  a.mul({p.N, p.C, p.out[0], p.out[1], p.out[2]});
   return p;
+}
+
+// Checked element counts of a pooling call's input and output.
+struct PoolSizes {
+  int64_t in, out;
+};
+PoolSizes poolSizes(const Args& a, const ss_pool_params& p) {
+  return {a.mul({p.N, p.C, p.in[0], p.in[1], p.in[2]}), a.mul({p.N, p.C, p.out[0], p.out[1], p.out[2]})};
 }
 
 using MaxFwdFn = ss_status (*)(float*, int32_t*, const float*, const ss_pool_params*);
@@ -114,8 +120,8 @@ template <MaxFwdFn F>
 Napi::Value MaxPoolForward(const Napi::CallbackInfo& info) {
   Args a{info, "maxPoolForward"};
   ss_pool_params p = poolParams(a, 3);
-  int64_t nIn = a.mul({p.N, p.C, p.in[0], p.in[1], p.in[2]}), nOut = a.mul({p.N, p.C, p.out[0], p.out[1], p.out[2]});
-  check(a, F(a.f32(0, "y", nOut), a.i32(1, "argmax", nOut), a.f32(2, "x", nIn), &p));
+  const PoolSizes n = poolSizes(a, p);
+  check(a, F(a.f32(0, "y", n.out), a.i32(1, "argmax", n.out), a.f32(2, "x", n.in), &p));
   return info.Env().Undefined();
 }
 
@@ -123,8 +129,8 @@ Napi::Value MaxPoolForward(const Napi::CallbackInfo& info) {
 Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
   Args a{info, "maxPoolBackward"};
   ss_pool_params p = poolParams(a, 3);
-  int64_t nIn = a.mul({p.N, p.C, p.in[0], p.in[1], p.in[2]}), nOut = a.mul({p.N, p.C, p.out[0], p.out[1], p.out[2]});
-  check(a, ss_maxpool_backward(a.f32(0, "dx", nIn), a.f32(1, "dy", nOut), a.i32(2, "argmax", nOut), &p));
+  const PoolSizes n = poolSizes(a, p);
+  check(a, ss_maxpool_backward(a.f32(0, "dx", n.in), a.f32(1, "dy", n.out), a.i32(2, "argmax", n.out), &p));
   return info.Env().Undefined();
 }
 
@@ -133,8 +139,8 @@ template <AvgFwdFn F>
 Napi::Value AvgPoolForward(const Napi::CallbackInfo& info) {
   Args a{info, "avgPoolForward"};
   ss_pool_params p = poolParams(a, 2);
-  int64_t nIn = a.mul({p.N, p.C, p.in[0], p.in[1], p.in[2]}), nOut = a.mul({p.N, p.C, p.out[0], p.out[1], p.out[2]});
-  check(a, F(a.f32(0, "y", nOut), a.f32(1, "x", nIn), &p));
+  const PoolSizes n = poolSizes(a, p);
+  check(a, F(a.f32(0, "y", n.out), a.f32(1, "x", n.in), &p));
   return info.Env().Undefined();
 }
 
@@ -143,8 +149,8 @@ template <AvgFwdFn F>
 Napi::Value AvgPoolBackward(const Napi::CallbackInfo& info) {
   Args a{info, "avgPoolBackward"};
   ss_pool_params p = poolParams(a, 2);
-  int64_t nIn = a.mul({p.N, p.C, p.in[0], p.in[1], p.in[2]}), nOut = a.mul({p.N, p.C, p.out[0], p.out[1], p.out[2]});
-  check(a, F(a.f32(0, "dx", nIn), a.f32(1, "dy", nOut), &p));
+  const PoolSizes n = poolSizes(a, p);
+  check(a, F(a.f32(0, "dx", n.in), a.f32(1, "dy", n.out), &p));
   return info.Env().Undefined();
 }
 

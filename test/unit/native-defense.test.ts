@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { native, packageRoot } from '../../lib/native/loader.js';
+import { caught } from '../helpers.js';
 
 const nb = native();
 const F = (n: number) => new Float32Array(n);
@@ -19,14 +20,6 @@ const any = (v: unknown) => v as never;
 
 type ErrorClass = typeof TypeError | typeof RangeError;
 
-function caught(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected the call to throw, but it returned normally');
-}
 
 // Throws `cls` with a message "selfsup.<fn>: ..." that matches every pattern.
 function rejects(fn: () => unknown, cls: ErrorClass, fnName: string, ...patterns: RegExp[]): void {

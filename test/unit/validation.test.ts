@@ -17,19 +17,12 @@ import {
   optim, rand, randn, setIsa, setNumThreads, Tensor, tensor, zeros,
 } from '../../lib/index.js';
 import { parseIdx, readIdx } from '../../lib/data/idx.js';
+import { caught } from '../helpers.js';
 
 type ErrorClass = typeof TypeError | typeof RangeError | typeof Error;
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-function caught(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected the call to throw, but it returned normally');
-}
 
 // Error of class `cls` in the standard format, naming `name`, raised by TypeScript (not the addon).
 function expectArgError(fn: () => unknown, cls: ErrorClass, name: string, ...extra: RegExp[]): void {

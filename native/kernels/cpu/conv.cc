@@ -224,6 +224,46 @@ float* outBuffer(int64_t n) {
   return t_out.data();
 }
 
+// What all three passes share: the geometry, whether im2col is skipped (pointwise) or gathers
+// through a table (strided), and the per-batch column / gradient-row staging.
+struct ConvPlan {
+  const ss_conv_params* p;
+  Dims d;
+  bool pointwise, gather;
+  int64_t CK;
+  GatherTable table;
+
+  explicit ConvPlan(const ss_conv_params* params) : p(params), d(dims(params)) {
+    pointwise = isPointwise(p) && d.G == 1;
+    gather = useGather(p);
+    CK = d.CKg * p->groups;
+    if (gather) table = makeGatherTable(p);
+  }
+
+  float* colScratch() const { return pointwise ? nullptr : colBuffer(CK * d.G * d.outPlane); }
+  float* rowScratch() const { return d.G > 1 ? outBuffer(p->K * d.G * d.outPlane) : nullptr; }
+
+  // The (CK x g*P) column matrix of images [n0, n0+g) of x: x itself when pointwise.
+  const float* columns(float* col, const float* x, int64_t n0, int64_t g) const {
+    if (pointwise) return x + n0 * p->C * d.inPlane;
+    const int64_t ld = g * d.outPlane;
+    for (int64_t i = 0; i < g; i++) {
+      const float* xi = x + (n0 + i) * p->C * d.inPlane;
+      if (gather) im2colGather(col + i * d.outPlane, ld, xi, p, table);
+      else im2col(col + i * d.outPlane, ld, xi, p);
+    }
+    return col;
+  }
+
+  // The (K x g*P) rows of output gradients of images [n0, n0+g): dy itself for one image.
+  const float* gradRows(float* tmp, const float* dy, int64_t n0, int64_t g) const {
+    const float* dyb = dy + n0 * p->K * d.outPlane;
+    if (d.G == 1) return dyb;
+    gatherImages(tmp, dyb, g, p->K, d.outPlane);
+    return tmp;
+  }
+};
+
 }  // namespace
 }  // namespace selfsup
 
@@ -232,25 +272,14 @@ using namespace selfsup;
 extern "C" ss_status ss_conv_forward(float* y, const float* x, const float* w, const float* b,
                                      const ss_conv_params* p) {
   if (!convParamsValid(p)) return SS_ERR_ARG;
-  const Dims d = dims(p);
-  const bool pointwise = isPointwise(p) && d.G == 1;
-  const int64_t CK = d.CKg * p->groups;
-  const bool gather = useGather(p);
-  const GatherTable table = gather ? makeGatherTable(p) : GatherTable();
+  const ConvPlan plan(p);
+  const Dims& d = plan.d;
   parallelFor(d.batches, [&](int64_t b0, int64_t b1) {
-    float* col = pointwise ? nullptr : colBuffer(CK * d.G * d.outPlane);
-    float* tmp = d.G > 1 ? outBuffer(p->K * d.G * d.outPlane) : nullptr;
+    float* col = plan.colScratch();
+    float* tmp = plan.rowScratch();
     for (int64_t bi = b0; bi < b1; bi++) {
       const int64_t n0 = bi * d.G, g = std::min<int64_t>(d.G, p->N - n0), ld = g * d.outPlane;
-      const float* src = x + n0 * p->C * d.inPlane;
-      if (!pointwise) {
-        for (int64_t i = 0; i < g; i++) {
-          const float* xi = x + (n0 + i) * p->C * d.inPlane;
-          if (gather) im2colGather(col + i * d.outPlane, ld, xi, p, table);
-          else im2col(col + i * d.outPlane, ld, xi, p);
-        }
-        src = col;
-      }
+      const float* src = plan.columns(col, x, n0, g);
       float* yn = y + n0 * p->K * d.outPlane;
       // One image: GEMM straight into y, over rows pre-filled with the bias. Several: into a
       // scratch matrix, then scattered to each image with the bias added on the way.
@@ -276,29 +305,22 @@ extern "C" ss_status ss_conv_forward(float* y, const float* x, const float* w, c
 
 extern "C" ss_status ss_conv_backward_data(float* dx, const float* dy, const float* w, const ss_conv_params* p) {
   if (!convParamsValid(p)) return SS_ERR_ARG;
-  const Dims d = dims(p);
-  const bool pointwise = isPointwise(p) && d.G == 1;
-  const int64_t CK = d.CKg * p->groups;
-  const bool gather = useGather(p);
-  const GatherTable table = gather ? makeGatherTable(p) : GatherTable();
+  const ConvPlan plan(p);
+  const Dims& d = plan.d;
   parallelFor(d.batches, [&](int64_t b0, int64_t b1) {
-    float* col = pointwise ? nullptr : colBuffer(CK * d.G * d.outPlane);
-    float* tmp = d.G > 1 ? outBuffer(p->K * d.G * d.outPlane) : nullptr;
+    float* col = plan.colScratch();
+    float* tmp = plan.rowScratch();
     for (int64_t bi = b0; bi < b1; bi++) {
       const int64_t n0 = bi * d.G, g = std::min<int64_t>(d.G, p->N - n0), ld = g * d.outPlane;
-      const float* dyb = dy + n0 * p->K * d.outPlane;
-      if (d.G > 1) {
-        gatherImages(tmp, dyb, g, p->K, d.outPlane);
-        dyb = tmp;
-      }
+      const float* dyb = plan.gradRows(tmp, dy, n0, g);
       float* dxn = dx + n0 * p->C * d.inPlane;
-      float* dst = pointwise ? dxn : col;
+      float* dst = plan.pointwise ? dxn : col;
       for (int gr = 0; gr < p->groups; gr++)
         sgemmSingle(true, false, d.CKg, ld, d.Kg, 1.f, w + gr * d.Kg * d.CKg, d.CKg, dyb + gr * d.Kg * ld, ld, 0.f,
                     dst + gr * d.CKg * ld, ld);
-      if (gather) {
-        for (int64_t i = 0; i < g; i++) col2imGather(dxn + i * p->C * d.inPlane, col + i * d.outPlane, ld, p, table);
-      } else if (!pointwise) {
+      if (plan.gather) {
+        for (int64_t i = 0; i < g; i++) col2imGather(dxn + i * p->C * d.inPlane, col + i * d.outPlane, ld, p, plan.table);
+      } else if (!plan.pointwise) {
         std::memset(dxn, 0, sizeof(float) * g * p->C * d.inPlane);
         for (int64_t i = 0; i < g; i++) col2im(dxn + i * p->C * d.inPlane, col + i * d.outPlane, ld, p);
       }
@@ -310,11 +332,8 @@ extern "C" ss_status ss_conv_backward_data(float* dx, const float* dy, const flo
 extern "C" ss_status ss_conv_backward_weight(float* dw, float* db, const float* x, const float* dy,
                                              const ss_conv_params* p) {
   if (!convParamsValid(p)) return SS_ERR_ARG;
-  const Dims d = dims(p);
-  const bool pointwise = isPointwise(p) && d.G == 1;
-  const int64_t CK = d.CKg * p->groups;
-  const bool gather = useGather(p);
-  const GatherTable table = gather ? makeGatherTable(p) : GatherTable();
+  const ConvPlan plan(p);
+  const Dims& d = plan.d;
   const int64_t wSize = (int64_t)p->K * d.CKg;
   // Fixed chunking (independent of the thread count) keeps the summation order reproducible.
   const int64_t chunks = std::min<int64_t>(d.batches, 8);
@@ -328,26 +347,12 @@ extern "C" ss_status ss_conv_backward_weight(float* dw, float* db, const float* 
     const int64_t bBegin = d.batches * c / chunks, bEnd = d.batches * (c + 1) / chunks;
     float* acc = chunks > 1 ? partial.data() + c * wSize : dw;
     float* accT = accTBuffer(wSize);
-    float* col = pointwise ? nullptr : colBuffer(CK * d.G * d.outPlane);
-    float* tmp = d.G > 1 ? outBuffer(p->K * d.G * d.outPlane) : nullptr;
+    float* col = plan.colScratch();
+    float* tmp = plan.rowScratch();
     for (int64_t bi = bBegin; bi < bEnd; bi++) {
       const int64_t n0 = bi * d.G, g = std::min<int64_t>(d.G, p->N - n0), ld = g * d.outPlane;
-      const float* src = x + n0 * p->C * d.inPlane;
-      if (!pointwise) {
-        for (int64_t i = 0; i < g; i++) {
-          const float* xi = x + (n0 + i) * p->C * d.inPlane;
-          if (gather) im2colGather(col + i * d.outPlane, ld, xi, p, table);
-          else im2col(col + i * d.outPlane, ld, xi, p);
-        }
-        src = col;
-      }
-      const float* dyb = dy + n0 * p->K * d.outPlane;
-      if (d.G > 1) {
-        gatherImages(tmp, dyb, g, p->K, d.outPlane);
-        dyb = tmp;
-      }
-      // dWᵀ (CKg x Kg) += col · dYᵀ: the big operand (col) is then packed by the cheap MR-row
-      // transpose of packA instead of packB's NR-column one.
+      const float* src = plan.columns(col, x, n0, g);
+      const float* dyb = plan.gradRows(tmp, dy, n0, g);
       if (db)
         for (int64_t k = 0; k < p->K; k++) partialDb[c * p->K + k] += sum16(dyb + k * ld, ld);
       const float beta = bi == bBegin ? 0.f : 1.f;
