@@ -40,12 +40,12 @@ export function loadRunEncoder(runDir: string): { encoder: ConvEncoder; task: st
   return { encoder: task.encoder as ConvEncoder, task: task.name, epochs: Number(metadata.epoch ?? 0) };
 }
 
-export function evalCommand(runDir: string, f: EvalFlags): void {
+export async function evalCommand(runDir: string, f: EvalFlags): Promise<void> {
   if (f.threads !== undefined) setNumThreads(checkInt('--threads', Number(f.threads), 1, 1024));
   const seed = checkInt('--seed', Number(f.seed), 0);
   const protocols = parseProtocols(f.protocol), fractions = parseFractions(f.labels);
   const { encoder, task, epochs } = loadRunEncoder(runDir);
-  const data = resolveData(f.data, f.limit === undefined ? undefined : checkInt('--limit', Number(f.limit), 2));
+  const data = await resolveData(f.data, f.limit === undefined ? undefined : checkInt('--limit', Number(f.limit), 2));
   console.error(`selfsup eval: ${task} run ${runDir} on ${data.description}`);
   manualSeed(seed);
   const random = new ConvEncoder(encoder.spec);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The selfsup command line: `pretrain` (the main job), `eval`, `info`. Errors print one line
+// The selfsup command line: `pretrain` (the main job), `eval`, `report`, `info`. Errors print one line
 // (the message names what was wrong) and exit with status 1.
 import { Command } from 'commander';
 import { info, version } from '../runtime.js';
@@ -31,7 +31,7 @@ program
   .command('pretrain')
   .description('self-supervised pretraining (default: SimCLR on the embedded Fashion-MNIST sample), then a linear probe and kNN next to random init')
   .option('--task <name>', 'simclr | byol', 'simclr')
-  .option('--data <dir>', 'folder with the Fashion-MNIST IDX files, or "full" for Debian\'s /usr/share/datasets/fashion-mnist (default: the embedded sample)')
+  .option('--data <dir>', 'folder with the Fashion-MNIST IDX files; or an image folder (PNG/JPEG/WebP, resized to 32x32, class = subfolder; train/ and test/ subfolders as the splits, else a seeded 10% held out); or "full" for Debian\'s /usr/share/datasets/fashion-mnist (default: the embedded sample)')
   .option('--epochs <n>', 'epochs', '15')
   .option('--batch-size <n>', 'batch size', '128')
   .option('--out <dir>', 'run folder for checkpoints, metrics and results (default: runs/<task>-<time>)')
@@ -56,7 +56,17 @@ program
   .option('--finetune-epochs <n>', 'epochs of fine-tuning', '2')
   .option('--threads <n>', 'threads for the kernels')
   .option('--limit <n>', 'use only the first n training and test images')
-  .action((run: string, opts) => evalCommand(run, opts));
+  .action(async (run: string, opts) => evalCommand(run, opts));
+
+program
+  .command('report <run>')
+  .description('write PNG plots (loss curve, accuracy against number of labels, 2-D UMAP map of the test embeddings by class) and summary.md into <run>/report/')
+  .option('--data <dir>', 'test images for the map, as for pretrain (default: the embedded sample)')
+  .option('--limit <n>', 'use only the first n test images')
+  .option('--points <n>', 'test images in the map (a seeded sample when there are more)', '2000')
+  .option('--seed <n>', 'seed of that sample and of UMAP', '0')
+  // Imported on use: the canvas binary, Chart.js and UMAP load only for this command.
+  .action(async (run: string, opts) => (await import('../report/command.js')).reportCommand(run, opts));
 
 program.parseAsync(process.argv).catch((e: Error) => {
   console.error(`selfsup: ${e.message}`);

@@ -47,7 +47,7 @@ export async function pretrain(f: PretrainFlags): Promise<void> {
   const preset = checkOneOf('--encoder', f.encoder, Object.keys(ENCODER_PRESETS));
   if (f.threads !== undefined) setNumThreads(checkInt('--threads', Number(f.threads), 1, 1024));
   if (f.resume && !f.out) throw new Error('--resume needs --out RUN_DIR (the run to continue)');
-  const data = resolveData(f.data, f.limit === undefined ? undefined : checkInt('--limit', Number(f.limit), 2));
+  const data = await resolveData(f.data, f.limit === undefined ? undefined : checkInt('--limit', Number(f.limit), 2));
   const runDir = f.out ?? path.join('runs', `${taskName}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`);
   console.error(`selfsup pretrain: ${taskName} on ${data.description}`);
   manualSeed(seed);
@@ -72,6 +72,10 @@ export async function pretrain(f: PretrainFlags): Promise<void> {
     `last loss ${result.lastLoss.toFixed(4)}; checkpoint ${result.checkpoint}`);
   saveModule(encoder, path.join(runDir, 'encoder.safetensors'), { spec: JSON.stringify(encoder.spec), task: taskName });
   if (result.stopped || f.eval === false) return;
+  if (!data.train.labels || !data.test.labels) {
+    console.error('evaluation skipped: the data has no labels (an image folder without class subfolders)');
+    return;
+  }
   const protocols = parseProtocols(f.eval);
   manualSeed(seed);
   const random = convEncoder({ inChannels: C, preset });

@@ -1,0 +1,140 @@
+// writeReport(run): everything `selfsup report` writes into <run>/report/. Each plot needs its own
+// input (metrics.jsonl, eval.json, a checkpoint); a missing input skips that plot with a note in
+// summary.md rather than failing the others, while a folder that is not a run, a malformed
+// eval.json or bad options are errors. Files are written atomically, and a skipped plot's file
+// from an earlier report is removed so summary.md never sits beside a stale picture.
+import fs from 'node:fs';
+import path from 'node:path';
+import { resolveData } from '../cli/data.js';
+import { loadRunEncoder } from '../cli/eval-command.js';
+import { FASHION_MNIST_CLASSES } from '../data/fashion-mnist.js';
+import { extractFeatures } from '../eval/features.js';
+import { writeFileAtomic } from '../io/safetensors.js';
+import { Generator } from '../random.js';
+import { version } from '../runtime.js';
+import { METRICS_FILE } from '../train/run-dir.js';
+import { checkInt, checkOptions, invalidParameter } from '../validate.js';
+import { renderAccuracyPlot } from './accuracy-plot.js';
+import { chartWarning } from './chart.js';
+import { EMBED_DEFAULTS, embed2d } from './embedding.js';
+import { renderEmbeddingPlot } from './embedding-plot.js';
+import { readEvalJson, type EvalFile } from './eval-json.js';
+import { renderLossPlot } from './loss-plot.js';
+import { readMetrics, type Metrics } from './metrics.js';
+import { EVAL_FILE, openRun, REPORT_DIR } from './run-files.js';
+import { buildSummary, type PlotStatus } from './summary.js';
+
+export interface ReportOptions {
+  data?: string;        // test images for the map, as `--data` (default: the embedded sample)
+  limit?: number;       // only the first `limit` test images
+  points?: number;      // images in the map, a seeded sample when there are more; default 2000
+  seed?: number;        // of that sample and of UMAP; default 0
+  umapEpochs?: number;  // default EMBED_DEFAULTS.epochs
+  log?: (line: string) => void;
+}
+
+export interface ReportResult {
+  dir: string;                                     // <run>/report
+  written: string[];                               // paths of the files written
+  skipped: { file: string; why: string }[];
+  embedding: { indices: Int32Array; coords: Float32Array; labels: Int32Array | null } | null;
+}
+
+export const REPORT_DEFAULTS = { points: 2000, seed: 0 } as const;
+export const REPORT_FILES = { loss: 'loss.png', accuracy: 'accuracy.png', embedding: 'embedding.png', summary: 'summary.md' } as const;
+
+// `points` of `n` items: all of them in order, or a seeded sample kept in item order.
+export function samplePoints(n: number, points: number, seed: number): Int32Array {
+  if (points >= n) return Int32Array.from({ length: n }, (_, i) => i);
+  return new Generator(seed).permutation(n).slice(0, points).sort();
+}
+
+// An image folder's test set names its classes (its subfolders); Fashion-MNIST's are fixed.
+function classNames(set: object): readonly string[] {
+  const c = (set as { classes?: unknown }).classes;
+  return Array.isArray(c) && c.every((x) => typeof x === 'string') ? c : FASHION_MNIST_CLASSES;
+}
+
+export async function writeReport(runDir: string, opts?: ReportOptions): Promise<ReportResult> {
+  const o = checkOptions<ReportOptions>('options', opts, ['data', 'limit', 'points', 'seed', 'umapEpochs', 'log']);
+  if (o.data !== undefined && typeof o.data !== 'string') throw invalidParameter('data', 'folder path or "full"', o.data);
+  const limit = o.limit === undefined ? undefined : checkInt('limit', o.limit, 3);
+  const points = checkInt('points', o.points ?? REPORT_DEFAULTS.points, 3);
+  const seed = checkInt('seed', o.seed ?? REPORT_DEFAULTS.seed);
+  const umapEpochs = checkInt('umapEpochs', o.umapEpochs ?? EMBED_DEFAULTS.epochs, 1);
+  if (o.log !== undefined && typeof o.log !== 'function') throw invalidParameter('log', 'function', o.log);
+  const log = o.log ?? (() => {});
+
+  const run = openRun(runDir);
+  const name = path.basename(path.resolve(runDir));
+  const outDir = path.join(runDir, REPORT_DIR);
+  const written: string[] = [];
+  const write = (file: string, bytes: Uint8Array) => {
+    writeFileAtomic(path.join(outDir, file), bytes);
+    written.push(path.join(outDir, file));
+  };
+  const plots: PlotStatus[] = [];
+
+  // Read every input before writing anything: an error (malformed eval.json, a bad --data) then
+  // leaves the previous report as it was.
+  const metricsFile = path.join(runDir, METRICS_FILE);
+  let metrics: Metrics | null = null, lossNote: string | null = null;
+  if (!fs.existsSync(metricsFile)) lossNote = `no ${METRICS_FILE} in the run folder`;
+  else {
+    metrics = readMetrics(metricsFile);
+    if (!metrics.steps.length && !metrics.epochs.length) lossNote = `${METRICS_FILE} has no usable lines (${metrics.skipped} unreadable)`;
+  }
+  const evalFile = path.join(runDir, EVAL_FILE);
+  let evaluation: EvalFile | null = null, evalNote: string | null = null;
+  if (!fs.existsSync(evalFile)) evalNote = `no ${EVAL_FILE} in the run folder (run \`selfsup eval ${runDir} --labels 1%,10%,100%\`)`;
+  else evaluation = readEvalJson(evalFile);
+  const accuracyNote = evalNote ?? (evaluation!.rows.length ? null : `${EVAL_FILE} holds no rows`);
+  const data = run.checkpoint ? await resolveData(o.data, limit) : null;
+
+  const title = (what: string) => `${name}: ${what}`;
+  if (lossNote === null) {
+    log('plot: loss');
+    write(REPORT_FILES.loss, renderLossPlot(metrics!, title('training loss and learning rate')));
+    if (metrics!.skipped) log(`${METRICS_FILE}: skipped ${metrics!.skipped} unreadable lines`);
+  }
+  plots.push({ file: REPORT_FILES.loss, title: 'Training loss', note: lossNote,
+    caption: metrics && metrics.skipped ? `${metrics.skipped} unreadable lines of ${METRICS_FILE} were skipped.` : undefined });
+
+  if (accuracyNote === null) {
+    log('plot: accuracy');
+    write(REPORT_FILES.accuracy, renderAccuracyPlot(evaluation!.rows, title('test accuracy against number of labels')));
+  }
+  plots.push({ file: REPORT_FILES.accuracy, title: 'Accuracy against number of labels', note: accuracyNote });
+
+  let embedding: ReportResult['embedding'] = null, embeddingNote: string | null = run.checkpointNote, caption: string | undefined;
+  if (data) {
+    try {
+      const { encoder, task, epochs } = loadRunEncoder(runDir);
+      const indices = samplePoints(data.test.length, points, seed);
+      log(`features: ${indices.length} test images`);
+      const f = extractFeatures(encoder, data.test, { indices });
+      log(`UMAP: ${indices.length} points, ${f.dim} dims`);
+      const t0 = performance.now();
+      const coords = embed2d(f.features, f.dim, { seed, epochs: umapEpochs });
+      const what = `${indices.length} test images (${data.description})`;
+      log(`UMAP: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      write(REPORT_FILES.embedding, renderEmbeddingPlot(coords, f.labels, classNames(data.test), title(`test embeddings (${task}, epoch ${epochs})`),
+        `UMAP of ${f.dim}-dim encoder features, ${indices.length} test images, seed ${seed}`));
+      caption = `UMAP (${EMBED_DEFAULTS.nNeighbors} neighbours, min_dist ${EMBED_DEFAULTS.minDist}, ${umapEpochs} epochs, seed ${seed}) of the ` +
+        `L2-normalised ${f.dim}-dim features of the checkpoint's encoder (${task}, epoch ${epochs}) for ${what}; colour = class.`;
+      embedding = { indices, coords, labels: f.labels };
+    } catch (e) {
+      // The plots already written stand; this one is explained instead.
+      embeddingNote = `the encoder could not be mapped on ${data.description} (${(e as Error).message}; --data picks the images)`;
+    }
+  }
+  plots.push({ file: REPORT_FILES.embedding, title: 'Test embeddings', note: embedding ? null : embeddingNote, caption });
+
+  const skipped = plots.filter((p) => p.note !== null).map((p) => ({ file: p.file, why: p.note! }));
+  for (const s of skipped) fs.rmSync(path.join(outDir, s.file), { force: true });
+  const warning = chartWarning();
+  const summary = buildSummary({ run, metrics, evaluation, evalNote, plots, warnings: warning ? [warning] : [],
+    generated: `selfsup ${version()} on ${new Date().toISOString().slice(0, 19).replace('T', ' ')} UTC` });
+  write(REPORT_FILES.summary, Buffer.from(summary));
+  return { dir: outDir, written, skipped, embedding };
+}
