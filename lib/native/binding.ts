@@ -48,6 +48,7 @@ export interface NativeBinding extends KernelSet {
   adamwStep(param: F32, m: F32, v: F32, grad: F32, lr: number, beta1: number, beta2: number, eps: number,
     weightDecay: number, step: number): void;
   byolLoss(dp: OptF32, p: F32, t: F32, N: number, D: number): number;
+  regressionLoss(kind: number, dpred: OptF32, pred: F32, target: F32, beta: number): number;
   larsStep(param: F32, velocity: F32, grad: F32, lr: number, momentum: number, weightDecay: number, eta: number,
     excluded: boolean): void;
   emaUpdate(target: F32, online: F32, tau: number): void;

@@ -62,23 +62,29 @@ export function softmax(x: Tensor, log = false): Tensor {
 
 export const logSoftmax = (x: Tensor) => softmax(x, true);
 
-function pairLoss(name: string, pred: Tensor, target: Tensor, f: (d: number) => number, df: (d: number) => number): Tensor {
+// Mean regression losses on the native fused kernel (forward and gradient in one pass). The target
+// receives the negated gradient when it requires one (both sides of d = pred - target).
+function regression(name: string, kind: number, pred: Tensor, target: Tensor, beta = 1): Tensor {
   checkTensor('pred', pred);
   checkTensor('target', target);
   if (pred.size !== target.size || pred.ndim !== target.ndim || pred.shape.some((d, i) => d !== target.shape[i]))
     throw outOfRange('target', `shape [${pred.shape.join(', ')}] (same as pred)`, `shape [${target.shape.join(', ')}]`);
-  const n = pred.size;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += f(pred.data[i] - target.data[i]);
-  return attach(new Tensor(new Float32Array([s / n]), []), name, [pred, target], (g) => {
-    const k = g[0] / n;
-    const gp = new Float32Array(n);
-    for (let i = 0; i < n; i++) gp[i] = k * df(pred.data[i] - target.data[i]);
-    if (target.requiresGrad) accumulateGrad(target, gp.map((v) => -v));
-    accumulateGrad(pred, gp);
+  if (pred.size === 0) throw outOfRange('pred', 'at least one element', `shape [${pred.shape.join(', ')}]`);
+  const wantGrad = isGradEnabled() && (pred.requiresGrad || target.requiresGrad);
+  const grad = wantGrad ? gradBuffer(pred.size) : null;
+  const loss = native().regressionLoss(kind, grad, pred.data, target.data, beta);
+  return attach(new Tensor(new Float32Array([loss]), []), name, [pred, target], (g) => {
+    if (!grad) return;
+    const s = g[0];
+    if (target.requiresGrad) accumulateGrad(target, grad.map((v) => -v * s));
+    if (s !== 1) for (let i = 0; i < grad.length; i++) grad[i] *= s;
+    accumulateGrad(pred, grad);
   });
 }
 
-export const mseLoss = (pred: Tensor, target: Tensor) => pairLoss('mseLoss', pred, target, (d) => d * d, (d) => 2 * d);
-export const l1Loss = (pred: Tensor, target: Tensor) =>
-  pairLoss('l1Loss', pred, target, Math.abs, (d) => (d > 0 ? 1 : d < 0 ? -1 : 0));
+export const l1Loss = (pred: Tensor, target: Tensor) => regression('l1Loss', 0, pred, target);
+export const mseLoss = (pred: Tensor, target: Tensor) => regression('mseLoss', 1, pred, target);
+// PyTorch's smooth_l1_loss: 0.5 d^2 / beta for |d| < beta, |d| - 0.5 beta otherwise.
+export function smoothL1Loss(pred: Tensor, target: Tensor, beta = 1): Tensor {
+  return regression('smoothL1Loss', 2, pred, target, checkNumber('beta', beta, 0, Infinity, true));
+}

@@ -151,6 +151,19 @@ Napi::Value ByolLoss(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), loss);
 }
 
+// regressionLoss(kind, dpred|null, pred, target, beta) -> mean loss; kind 0 L1, 1 MSE, 2 smooth L1
+Napi::Value RegressionLoss(const Napi::CallbackInfo& info) {
+  Args a{info, "regressionLoss"};
+  int kind = (int)a.integer(0, "kind", 0, 2);
+  int64_t n = lengthOf(a, 2, "pred");
+  if (n < 1) a.rangeError("expected pred to hold at least one element");
+  double beta = a.num(4, "beta");
+  if (kind == SS_LOSS_SMOOTH_L1 && !(beta > 0)) a.rangeError("expected beta > 0");
+  float loss = 0;
+  check(a, ss_regression_loss(kind, &loss, a.f32(1, "dpred", n, true), a.f32(2, "pred", n), a.f32(3, "target", n), n, (float)beta));
+  return Napi::Number::New(info.Env(), loss);
+}
+
 // larsStep(param, velocity, grad, lr, momentum, weightDecay, eta, excluded)
 Napi::Value LarsStep(const Napi::CallbackInfo& info) {
   Args a{info, "larsStep"};
@@ -246,6 +259,7 @@ void registerMath(Napi::Env env, Napi::Object exports) {
   ref.Set("infoNce", Napi::Function::New(env, InfoNce<ss_ref_info_nce>));
   exports.Set("byolLoss", Napi::Function::New(env, ByolLoss));
   exports.Set("larsStep", Napi::Function::New(env, LarsStep));
+  exports.Set("regressionLoss", Napi::Function::New(env, RegressionLoss));
   exports.Set("emaUpdate", Napi::Function::New(env, EmaUpdate));
   exports.Set("augment", Napi::Function::New(env, Augment));
   exports.Set("augmentRecordSize", Napi::Number::New(env, SS_AUG_RECORD));

@@ -133,6 +133,11 @@ typedef struct {
 ss_status ss_augment(float* out, float* record, const uint8_t* in, int64_t N, int C, int H, int W, int Ho, int Wo,
                      const ss_augment_params* p, uint64_t seed, uint64_t offset);
 
+// ---- Regression losses, mean over n elements of pred - target; dpred (may be null) = d(mean)/dpred.
+enum { SS_LOSS_L1 = 0, SS_LOSS_MSE = 1, SS_LOSS_SMOOTH_L1 = 2 };
+ss_status ss_regression_loss(int kind, float* loss, float* dpred, const float* pred, const float* target, int64_t n,
+                             float beta);
+
 // ---- Channel bias and reductions over (N, C, S).
 ss_status ss_bias_add(float* y, const float* b, int64_t N, int64_t C, int64_t S);         // y[n,c,s] += b[c]
 ss_status ss_reduce_nc_s(float* out, const float* x, int64_t N, int64_t C, int64_t S, int accumulate); // out[c] (+)= sum_{n,s}
