@@ -18,25 +18,19 @@ function backprop(y: Tensor, gy: Float32Array): void {
 }
 
 describe('conv vs PyTorch', () => {
-  for (const name of ['conv1d', 'conv2d', 'conv2d_depthwise', 'conv3d']) {
+  // Each fixture: forward output, then input, weight and bias gradients of sum(y * gy).
+  const cases: [string, (f: F, x: Tensor, w: Tensor, b: Tensor) => Tensor][] = [
+    ...['conv1d', 'conv2d', 'conv2d_depthwise', 'conv3d'].map((name) => [name, (f: F, x: Tensor, w: Tensor, b: Tensor) =>
+      ops.conv(x, w, b, { stride: meta(f, 'stride'), padding: meta(f, 'padding'), dilation: meta(f, 'dilation'), groups: Number(f.meta.groups) })] as const),
+    ...['conv_transpose2d', 'conv_transpose3d'].map((name) => [name, (f: F, x: Tensor, w: Tensor, b: Tensor) =>
+      ops.convTranspose(x, w, b, { stride: meta(f, 'stride'), padding: meta(f, 'padding'), outputPadding: meta(f, 'output_padding'),
+        dilation: meta(f, 'dilation'), groups: Number(f.meta.groups) })] as const),
+  ];
+  for (const [name, op] of cases) {
     it(name, () => {
       const f = fixture(name);
       const x = leaf(f, 'x'), w = leaf(f, 'w'), b = leaf(f, 'b');
-      const y = ops.conv(x, w, b, { stride: meta(f, 'stride'), padding: meta(f, 'padding'), dilation: meta(f, 'dilation'), groups: Number(f.meta.groups) });
-      expect(y.shape).toEqual(f.shape('y'));
-      expectClose(y.data, f.f32('y'), 1e-4, 1e-5, 'y');
-      backprop(y, f.f32('gy'));
-      expectClose(x.grad!, f.f32('gx'), 1e-4, 1e-5, 'gx');
-      expectClose(w.grad!, f.f32('gw'), 1e-4, 1e-5, 'gw');
-      expectClose(b.grad!, f.f32('gb'), 1e-4, 1e-5, 'gb');
-    });
-  }
-  for (const name of ['conv_transpose2d', 'conv_transpose3d']) {
-    it(name, () => {
-      const f = fixture(name);
-      const x = leaf(f, 'x'), w = leaf(f, 'w'), b = leaf(f, 'b');
-      const y = ops.convTranspose(x, w, b, { stride: meta(f, 'stride'), padding: meta(f, 'padding'), outputPadding: meta(f, 'output_padding'),
-        dilation: meta(f, 'dilation'), groups: Number(f.meta.groups) });
+      const y = op(f, x, w, b);
       expect(y.shape).toEqual(f.shape('y'));
       expectClose(y.data, f.f32('y'), 1e-4, 1e-5, 'y');
       backprop(y, f.f32('gy'));
