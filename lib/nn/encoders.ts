@@ -79,6 +79,19 @@ export function convEncoder(spec: ConvEncoderSpec | { inChannels: number; preset
   return new ConvEncoder(spec as ConvEncoderSpec, opts);
 }
 
+// An encoder followed by a projection head (SimCLR's model, BYOL's online and target branches):
+// forward gives the projection; the features that transfer are `encoder.forward`.
+export class ProjectedEncoder extends Module {
+  constructor(readonly encoder: ConvEncoder, readonly projector: Module) {
+    super();
+    this.registerModule('encoder', encoder);
+    this.registerModule('projector', projector);
+  }
+  forward(x: Tensor): Tensor {
+    return this.projector.forward(this.encoder.forward(x));
+  }
+}
+
 // Projection / prediction MLP: Linear + BN + ReLU (+ Linear + BN + ReLU)... + Linear.
 export function mlp(dims: number[], opts: { generator?: Generator; batchNorm?: boolean } = {}): Sequential {
   if (!Array.isArray(dims) || dims.length < 2) throw invalidParameter('dims', 'array of at least 2 layer sizes', dims);

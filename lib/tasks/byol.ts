@@ -3,7 +3,7 @@
 // online one, with tau rising from base to 1 on a cosine schedule. The loss is symmetrized over
 // the two views; the target gets no gradient.
 import { Augment, byol as byolRecipe } from '../augment/pipeline.js';
-import { ConvEncoder, mlp } from '../nn/encoders.js';
+import { ConvEncoder, mlp, ProjectedEncoder as Branch } from '../nn/encoders.js';
 import { Module } from '../nn/module.js';
 import { byolLoss } from '../ops/contrastive.js';
 import { add } from '../ops/elementwise.js';
@@ -19,17 +19,6 @@ export interface BYOLOptions {
   hiddenDim?: number;
   baseMomentum?: number;
   augment?: [Augment, Augment];
-}
-
-class Branch extends Module {
-  constructor(readonly encoder: ConvEncoder, readonly projector: Module) {
-    super();
-    this.registerModule('encoder', encoder);
-    this.registerModule('projector', projector);
-  }
-  forward(x: Tensor): Tensor {
-    return this.projector.forward(this.encoder.forward(x));
-  }
 }
 
 class BYOLModel extends Module {

@@ -2,8 +2,7 @@
 // projection MLP (with batch norm), NT-Xent between the projections. Both views go through the
 // encoder as one 2N batch, so batch-norm statistics cover both (SimCLR's global BN on one device).
 import { Augment, simclr as simclrRecipe } from '../augment/pipeline.js';
-import { ConvEncoder, mlp } from '../nn/encoders.js';
-import { Module } from '../nn/module.js';
+import { ConvEncoder, mlp, ProjectedEncoder } from '../nn/encoders.js';
 import { ntXent } from '../ops/contrastive.js';
 import { cat, sliceRows } from '../ops/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -18,21 +17,10 @@ export interface SimCLROptions {
   augment?: Augment;
 }
 
-class SimCLRModel extends Module {
-  constructor(readonly encoder: ConvEncoder, readonly projector: Module) {
-    super();
-    this.registerModule('encoder', encoder);
-    this.registerModule('projector', projector);
-  }
-  forward(x: Tensor): Tensor {
-    return this.encoder.forward(x);
-  }
-}
-
 export class SimCLR implements Task {
   readonly name = 'simclr';
   readonly encoder: ConvEncoder;
-  readonly model: SimCLRModel;
+  readonly model: ProjectedEncoder;
   readonly temperature: number;
   readonly augment: Augment;
   private readonly dims: { hidden: number; projection: number };
@@ -46,13 +34,13 @@ export class SimCLR implements Task {
     this.dims = { hidden: checkInt('hiddenDim', o.hiddenDim ?? F, 1), projection: checkInt('projectionDim', o.projectionDim ?? 64, 1) };
     this.temperature = checkNumber('temperature', o.temperature ?? 0.5, 0, Infinity, true);
     this.augment = o.augment ?? simclrRecipe();
-    this.model = new SimCLRModel(o.encoder, mlp([F, this.dims.hidden, this.dims.projection]));
+    this.model = new ProjectedEncoder(o.encoder, mlp([F, this.dims.hidden, this.dims.projection]));
   }
 
   loss(batch: Batch, ctx: StepContext): Tensor {
     const v1 = this.augment.apply(batch, ctx.generator), v2 = this.augment.apply(batch, ctx.generator);
     const N = batch.shape[0];
-    const z = this.model.projector.forward(this.encoder.forward(cat([v1, v2])));
+    const z = this.model.forward(cat([v1, v2]));
     return ntXent(sliceRows(z, 0, N), sliceRows(z, N, 2 * N), this.temperature);
   }
 
