@@ -25,7 +25,7 @@ import type { ImageSet } from './fashion-mnist.js';
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp'] as const;
 const ACCEPTED = `${IMAGE_EXTENSIONS.join(' ')}, any case`;
-const MAX_SIDE = 16384;
+export const MAX_SIDE = 16384;
 
 export interface ImageFolderOptions {
   size: number | [number, number]; // side, or [height, width]
@@ -87,8 +87,9 @@ function listDir(dir: string): Entries {
   return out;
 }
 
-// Every image below `dir`, sorted by path, and the non-image files skipped.
-function walk(dir: string, skipped: string[] = []): { files: string[]; skipped: string[] } {
+// Every image below `dir`, sorted by path, and the non-image files skipped. The helpers from here
+// to decodeError are shared with photo-crops.ts (lib/data/index.ts does not re-export them).
+export function walk(dir: string, skipped: string[] = []): { files: string[]; skipped: string[] } {
   const files: string[] = [];
   const visit = (d: string) => {
     const e = listDir(d);
@@ -100,14 +101,14 @@ function walk(dir: string, skipped: string[] = []): { files: string[]; skipped: 
   return { files: files.sort(byCodeUnit), skipped };
 }
 
-function noImages(dir: string, skipped: string[], what: string): Error {
+export function noImages(dir: string, skipped: string[], what: string): Error {
   const detail = skipped.length === 0
     ? 'it is empty'
     : `${skipped.length} other file${skipped.length > 1 ? 's' : ''} skipped, e.g. ${path.relative(dir, skipped[0])}`;
   return new Error(`${dir}: ${what} has no images (${detail}; accepted: ${ACCEPTED}; hidden files are skipped)`);
 }
 
-function checkFolder(dir: string, what: string): void {
+export function checkFolder(dir: string, what: string): void {
   if (!fs.existsSync(dir)) throw new Error(`${dir}: ${what} does not exist`);
   if (!fs.statSync(dir).isDirectory()) throw new Error(`${dir}: ${what} is not a folder`);
 }
@@ -130,7 +131,7 @@ function oneLine(e: unknown): string {
   return msg.split('\n').map((s) => s.trim()).filter(Boolean).join('; ');
 }
 
-function decodeError(file: string, e: unknown): Error {
+export function decodeError(file: string, e: unknown): Error {
   return new Error(`${file}: cannot decode image: corrupt, truncated or not a PNG/JPEG/WebP (${oneLine(e)})`);
 }
 
@@ -162,6 +163,36 @@ async function decode(file: string, C: 1 | 3, H: number, W: number, fit: 'cover'
   if (info.channels !== C || info.height !== H || info.width !== W || out.data.length !== C * H * W)
     throw new Error(`${file}: decoded to ${info.channels} × ${info.height} × ${info.width}, expected ${C} × ${H} × ${W}`);
   return out.data;
+}
+
+// Runs task(0) … task(n - 1) with at most `concurrency` in flight, started in index order. After
+// the first failure nothing new starts; every index before it has already started, so the error
+// thrown is always the one of the lowest failing index (the first bad file in path order).
+export async function inOrderPool(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const errors: { i: number; e: unknown }[] = [];
+  const worker = async () => {
+    while (next < n && errors.length === 0) {
+      const i = next++;
+      try {
+        await task(i);
+      } catch (e) {
+        errors.push({ i, e });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
+  if (errors.length > 0) throw errors.reduce((a, b) => (b.i < a.i ? b : a)).e;
+}
+
+// Interleaved pixels (H·W, C) from sharp into planar (C, H·W) at out[off …].
+export function toPlanar(px: Uint8Array, C: 1 | 3, HW: number, out: Uint8Array, off: number): void {
+  if (C === 1) { out.set(px.subarray(0, HW), off); return; }
+  for (let p = 0; p < HW; p++) {
+    out[off + p] = px[3 * p];
+    out[off + HW + p] = px[3 * p + 1];
+    out[off + 2 * HW + p] = px[3 * p + 2];
+  }
 }
 
 export async function imageFolder(dir: string, opts: ImageFolderOptions): Promise<FolderImageSet> {
@@ -213,29 +244,8 @@ export async function imageFolder(dir: string, opts: ImageFolderOptions): Promis
   const images = new Uint8Array(N * per);
   const HW = H * W;
 
-  // A pool of `concurrency` decodes in path order. After the first failure nothing new starts;
-  // every file before it has already started, so the error reported is always the first bad file.
-  let next = 0;
-  const errors: { i: number; e: unknown }[] = [];
-  const worker = async () => {
-    while (next < N && errors.length === 0) {
-      const i = next++;
-      try {
-        const px = await decode(files[i], C, H, W, fit);
-        const off = i * per;
-        if (C === 1) images.set(px, off);
-        else for (let p = 0; p < HW; p++) {
-          images[off + p] = px[3 * p];
-          images[off + HW + p] = px[3 * p + 1];
-          images[off + 2 * HW + p] = px[3 * p + 2];
-        }
-      } catch (e) {
-        errors.push({ i, e });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, N) }, worker));
-  if (errors.length > 0) throw errors.reduce((a, b) => (b.i < a.i ? b : a)).e;
+  // Decodes in path order, `concurrency` at a time; the error reported is the first bad file's.
+  await inOrderPool(N, concurrency, async (i) => toPlanar(await decode(files[i], C, H, W, fit), C, HW, images, i * per));
   return { images, labels, shape: [C, H, W], length: N, source: dir, classes, files };
 }
 

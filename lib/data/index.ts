@@ -1,4 +1,6 @@
 export * from './idx.js';
 export * from './fashion-mnist.js';
 export * from './loader.js';
-export * from './image-folder.js';
+// Named, so the folder helpers image-folder.ts shares with photo-crops.ts stay internal.
+export { IMAGE_EXTENSIONS, imageFolder, selectItems, fromUint8, type ImageFolderOptions, type FolderImageSet } from './image-folder.js';
+export * from './photo-crops.js';

@@ -1,7 +1,8 @@
 // Seeded batching over an image set: epoch e visits every item exactly once in the order of a
 // permutation drawn from Generator(seed + e), so any epoch's order can be rebuilt from (seed, e)
 // without replaying earlier ones (resume). Batches hold raw uint8 pixels; augmentation turns them
-// into float views.
+// into float views. A set whose items change per epoch (photo-crops.ts: fresh random crops) has a
+// prepareEpoch(e), which epoch(e) calls first, so its items too depend only on (seed, e).
 import { Generator } from '../random.js';
 import type { Batch } from '../tasks/task.js';
 import { checkBool, checkInt, checkOptions } from '../validate.js';
@@ -52,9 +53,11 @@ export class Loader {
     return { images, shape: [idx.length, C, H, W], indices: Int32Array.from(idx), labels };
   }
 
-  // Batches of one epoch, from batch `from` on (resume mid-epoch).
+  // Batches of one epoch, from batch `from` on (resume mid-epoch). batch() alone reads the items
+  // as they stand (the epoch last prepared).
   *epoch(epoch: number, from = 0): Generator_<Batch> {
     const order = this.order(epoch);
+    (this.data as { prepareEpoch?: (epoch: number) => void }).prepareEpoch?.(epoch);
     for (let b = from; b < this.batchesPerEpoch(); b++) yield this.batch(order, b);
   }
 }

@@ -18,7 +18,7 @@ export interface KernelSet {
   batchNormBackward(dx: OptF32, dgamma: OptF32, dbeta: OptF32, dy: F32, x: F32, gamma: OptF32, saveMean: F32,
     saveInvstd: F32, N: number, C: number, S: number): void;
   softmaxCrossEntropy(dlogits: OptF32, logits: F32, targets: Int32Array, R: number, Cn: number,
-    labelSmoothing: number, ignoreIndex: number): number;
+    labelSmoothing: number, ignoreIndex: number, classWeights?: OptF32): number;
   infoNce(dz: OptF32, z: F32, pos: Int32Array, R: number, D: number, temperature: number): number;
 }
 
@@ -55,6 +55,16 @@ export interface NativeBinding extends KernelSet {
   augment(out: F32, record: OptF32, input: Uint8Array, N: number, C: number, H: number, W: number, Ho: number, Wo: number,
     params: F32, seed: number, offset: number): void;
   augmentRecordSize: number;
+  relativePositionPatches(out: F32, labels: Int32Array, record: OptF32, images: Uint8Array, N: number, C: number, H: number,
+    W: number, patch: number, gap: number, jitter: number, aberration: number, seed: number, offset: number): void;
+  jigsawTiles(out: F32, labels: Int32Array, record: OptF32, images: Uint8Array, N: number, C: number, H: number, W: number,
+    patch: number, gap: number, jitter: number, aberration: number, perms: Int32Array, numPerms: number, seed: number,
+    offset: number): void;
+  patchRecordSize: number;
+  rotate90Batch(out: F32, x: F32, N: number, C: number, S: number): void;
+  rgbToLab(out: F32, x: F32, N: number, S: number): void;
+  labToRgb(out: F32, x: F32, N: number, S: number): void;
+  transposeBatched(out: F32, x: F32, B: number, R: number, C: number): void;
   isaInfo(): { detected: Isa; active: Isa };
   setIsa(isa: Isa): boolean;
   setNumThreads(n: number): void;

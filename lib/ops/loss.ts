@@ -9,10 +9,11 @@ import { checkRank, checkTensor } from './shape.js';
 export interface CrossEntropyOptions {
   labelSmoothing?: number;
   ignoreIndex?: number;
+  weight?: Float32Array | readonly number[]; // per-class weights (PyTorch's `weight`): a weighted mean
 }
 
 export function crossEntropy(logits: Tensor, targets: Int32Array | readonly number[], opts?: CrossEntropyOptions): Tensor {
-  const o = checkOptions<CrossEntropyOptions>('options', opts, ['labelSmoothing', 'ignoreIndex']);
+  const o = checkOptions<CrossEntropyOptions>('options', opts, ['labelSmoothing', 'ignoreIndex', 'weight']);
   checkRank('logits', logits, [2]);
   const [R, Cn] = logits.shape;
   const ls = checkNumber('labelSmoothing', o.labelSmoothing ?? 0, 0, 1);
@@ -26,10 +27,17 @@ export function crossEntropy(logits: Tensor, targets: Int32Array | readonly numb
       throw outOfRange(`targets[${i}]`, `class index in [0, ${Cn}) or ignoreIndex ${ignore}`, v);
   }
   const t = targets instanceof Int32Array ? targets : Int32Array.from(targets);
+  let weight: Float32Array | null = null;
+  if (o.weight !== undefined) {
+    if (!(o.weight instanceof Float32Array) && !Array.isArray(o.weight)) throw invalidParameter('weight', `Float32Array or array of ${Cn} class weights`, o.weight);
+    if (o.weight.length !== Cn) throw outOfRange('weight', `${Cn} class weights (one per column of logits)`, o.weight);
+    for (let j = 0; j < Cn; j++) if (!(Number.isFinite(o.weight[j]) && o.weight[j] >= 0)) throw outOfRange(`weight[${j}]`, 'a finite weight >= 0', o.weight[j]);
+    weight = o.weight instanceof Float32Array ? o.weight : Float32Array.from(o.weight);
+  }
   const nb = native();
   const wantGrad = isGradEnabled() && logits.requiresGrad;
   const grad = wantGrad ? gradBuffer(logits.size) : null; // the kernel writes every element
-  const loss = nb.softmaxCrossEntropy(grad, logits.data, t, R, Cn, ls, ignore);
+  const loss = nb.softmaxCrossEntropy(grad, logits.data, t, R, Cn, ls, ignore, weight);
   return attach(new Tensor(new Float32Array([loss]), []), 'crossEntropy', [logits], (g) => {
     const s = g[0];
     if (!grad) return;

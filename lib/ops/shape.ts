@@ -1,6 +1,7 @@
 // Shape ops: reshape/flatten (views sharing data), transpose of a matrix, concatenation and row
 // slicing along the first axis. Each op's backward sits next to its forward.
 import { attach, checkShape, needsGrad, sizeOf, Tensor, accumulateGrad } from '../tensor/tensor.js';
+import { native } from '../native/loader.js';
 import { checkInt, invalidParameter, outOfRange } from '../validate.js';
 
 export function checkTensor(name: string, t: unknown): Tensor {
@@ -50,6 +51,24 @@ export function transpose(x: Tensor): Tensor {
   };
   const out = new Tensor(t(x.data, R, C), [C, R]);
   return attach(out, 'transpose', [x], (g) => accumulateGrad(x, t(g, C, R)));
+}
+
+// (N, C, spatial...) -> (N * spatial, C): one row per pixel, for per-pixel classification with
+// crossEntropy (colorization's ab bins). Backward is the inverse permutation (native blocked
+// transpose both ways).
+export function channelsToRows(x: Tensor): Tensor {
+  checkTensor('x', x);
+  if (x.ndim < 3) throw outOfRange('x', 'Tensor of rank >= 3 (N, C, spatial...)', `shape [${x.shape.join(', ')}]`);
+  const [N, C] = x.shape;
+  const S = sizeOf(x.shape.slice(2));
+  const nb = native();
+  const out = new Float32Array(x.size);
+  nb.transposeBatched(out, x.data, N, C, S);
+  return attach(new Tensor(out, [N * S, C]), 'channelsToRows', [x], (g) => {
+    const dx = new Float32Array(x.size);
+    nb.transposeBatched(dx, g, N, S, C);
+    accumulateGrad(x, dx);
+  });
 }
 
 // Concatenates along axis 0 (the batch axis: two augmented views, patch pairs).

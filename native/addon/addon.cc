@@ -7,6 +7,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   selfsup::registerMath(env, exports);
   selfsup::registerConv(env, exports);
   selfsup::registerNorm(env, exports);
+  selfsup::registerPretext(env, exports);
   selfsup::registerRuntime(env, exports);
   selfsup::registerMallocTuning(env, exports);
   return exports;

@@ -74,9 +74,10 @@ Napi::Value Upsample2d(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-using XentFn = ss_status (*)(float*, float*, const float*, const int32_t*, int64_t, int64_t, float, int32_t);
+using XentFn = ss_status (*)(float*, float*, const float*, const int32_t*, int64_t, int64_t, float, int32_t,
+                             const float*);
 
-// softmaxCrossEntropy(dlogits|null, logits, targets, R, Cn, labelSmoothing, ignoreIndex) -> mean loss
+// softmaxCrossEntropy(dlogits|null, logits, targets, R, Cn, labelSmoothing, ignoreIndex, classWeights?) -> mean loss
 template <XentFn F>
 Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
   Args a{info, "softmaxCrossEntropy"};
@@ -92,7 +93,12 @@ Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
                    std::to_string(t[r]));
   float loss = 0;
   const int64_t RC = a.mul({R, Cn});
-  check(a, F(&loss, a.f32(0, "dlogits", RC, true), a.f32(1, "logits", RC), t, R, Cn, (float)ls, ignore));
+  const float* cw = a.f32(7, "classWeights", Cn, true);
+  if (cw)
+    for (int64_t j = 0; j < Cn; j++)
+      if (!(cw[j] >= 0.f && std::isfinite(cw[j])))
+        a.rangeError("expected classWeights[" + std::to_string(j) + "] to be finite and >= 0");
+  check(a, F(&loss, a.f32(0, "dlogits", RC, true), a.f32(1, "logits", RC), t, R, Cn, (float)ls, ignore, cw));
   return Napi::Number::New(info.Env(), loss);
 }
 

@@ -35,6 +35,8 @@ describe('losses', () => {
     ['labelSmoothing 1', { labelSmoothing: 1 }, targets],
     ['default ignoreIndex -100 on two rows', {}, [0, -100, 1, 4, -100, 3]],
     ['ignoreIndex 2 with labelSmoothing 0.2', { ignoreIndex: 2, labelSmoothing: 0.2 }, [0, 2, 1, 4, 2, 3]],
+    ['class weights', { weight: [0.2, 1, 3, 0.5, 2] }, targets],
+    ['class weights with labelSmoothing 0.3 and an ignored row', { weight: Float32Array.of(1, 0, 2, 4, 0.5), labelSmoothing: 0.3 }, [0, -100, 1, 4, 2, 3]],
   ];
   for (const [i, [name, opts, t]] of cases.entries())
     it(`crossEntropy ${name}`, () => {
@@ -44,6 +46,15 @@ describe('losses', () => {
     const y = randomTensor([6, 5], 18);
     gradCheck('ce*2.5 + mse', [scaled([6, 5], 17, 2)], (x) =>
       ops.add(ops.mulScalar(ops.crossEntropy(x, targets), 2.5), ops.mseLoss(x, y)), { eps: 3e-3 });
+  });
+  it('channelsToRows (NCHW -> rows of channels) feeding a weighted per-pixel crossEntropy', () => {
+    const t = Int32Array.from({ length: 2 * 6 }, (_, i) => (i * 3) % 4);
+    gradCheck('channelsToRows', [scaled([2, 4, 2, 3], 22, 2)], (x) => ops.crossEntropy(ops.channelsToRows(x), t, { weight: [1, 2, 0.5, 3] }), { eps: 3e-3 });
+    const x = randomTensor([2, 3, 2, 2], 23);
+    const rows = ops.channelsToRows(x);
+    expect(rows.shape).toEqual([8, 3]);
+    for (let n = 0; n < 2; n++) for (let c = 0; c < 3; c++) for (let p = 0; p < 4; p++)
+      expect(rows.data[(n * 4 + p) * 3 + c]).toBe(x.data[(n * 3 + c) * 4 + p]);
   });
   it('softmax and logSoftmax', () => {
     gradCheck('softmax', [scaled([4, 6], 20, 3)], (x) => ops.softmax(x), { eps: 3e-3 });

@@ -44,6 +44,32 @@ describe('softmax cross-entropy kernel vs reference', () => {
       expectClose(g, gr, 1e-4, 1e-7, 'dlogits');
     });
   }
+  for (const [R, Cn, ls, ignored] of [[6, 5, 0, 0], [9, 313, 0.1, 2], [4, 3, 1, 1]])
+    it(`class weights: R${R} C${Cn} smoothing ${ls} ignored ${ignored} vs reference`, () => {
+      const nb = native();
+      const logits = randomArray(R * Cn, 3 * R + Cn).map((v) => 5 * v);
+      const w = randomArray(Cn, Cn).map((v) => Math.abs(v) * 3 + 0.1);
+      const t = Int32Array.from({ length: R }, (_, i) => (i < ignored ? -100 : (i * 5 + 1) % Cn));
+      const g = new Float32Array(R * Cn), gr = new Float32Array(R * Cn);
+      const loss = nb.softmaxCrossEntropy(g, logits, t, R, Cn, ls, -100, w);
+      const lossRef = nb.ref.softmaxCrossEntropy(gr, logits, t, R, Cn, ls, -100, w);
+      expect(Math.abs(loss - lossRef)).toBeLessThan(1e-5 * Math.max(1, Math.abs(lossRef)));
+      expectClose(g, gr, 1e-4, 1e-7, 'dlogits');
+    });
+  it('class weights without smoothing: sum_r w[t_r] (-log p_t) / sum_r w[t_r], by hand', () => {
+    const nb = native();
+    const logits = Float32Array.of(1, 2, 0.5, -1, 0, 3);
+    const t = Int32Array.of(2, 1), w = Float32Array.of(0.5, 2, 4);
+    const lp = (r: number, j: number) => {
+      const z = Array.from(logits.subarray(3 * r, 3 * r + 3));
+      return z[j] - Math.log(z.reduce((a, v) => a + Math.exp(v), 0));
+    };
+    const expected = (-w[2] * lp(0, 2) - w[1] * lp(1, 1)) / (w[2] + w[1]);
+    expect(nb.softmaxCrossEntropy(null, logits, t, 2, 3, 0, -100, w)).toBeCloseTo(expected, 5);
+    // all-equal weights change nothing
+    expect(nb.softmaxCrossEntropy(null, logits, t, 2, 3, 0, -100, Float32Array.of(7, 7, 7)))
+      .toBeCloseTo(nb.softmaxCrossEntropy(null, logits, t, 2, 3, 0, -100), 6);
+  });
   it('is stable for huge logits', () => {
     const nb = native();
     const logits = Float32Array.from([1e4, -1e4, 0, 5e3]);

@@ -98,10 +98,13 @@ ss_status ss_upsample2d_backward(float* dx, const float* dy, int64_t N, int64_t 
 // ---- Softmax cross-entropy over R rows of Cn classes, fused forward + backward.
 // targets: class index per row; rows with target == ignoreIndex contribute nothing.
 // Writes the mean loss over counted rows to *loss and, when dlogits is non-null, d(mean loss)/dlogits.
+// classWeights (Cn, may be null) as PyTorch's `weight`: the mean is weighted by w[target].
 ss_status ss_softmax_cross_entropy(float* loss, float* dlogits, const float* logits, const int32_t* targets,
-                                   int64_t R, int64_t Cn, float labelSmoothing, int32_t ignoreIndex);
+                                   int64_t R, int64_t Cn, float labelSmoothing, int32_t ignoreIndex,
+                                   const float* classWeights);
 ss_status ss_ref_softmax_cross_entropy(float* loss, float* dlogits, const float* logits, const int32_t* targets,
-                                       int64_t R, int64_t Cn, float labelSmoothing, int32_t ignoreIndex);
+                                       int64_t R, int64_t Cn, float labelSmoothing, int32_t ignoreIndex,
+                                       const float* classWeights);
 ss_status ss_softmax_forward(float* y, const float* x, int64_t R, int64_t Cn, int logOutput);
 
 // ---- Contrastive losses (fused forward + backward; dz / dp may be null for the loss alone).
@@ -133,6 +136,27 @@ typedef struct {
 ss_status ss_augment(float* out, float* record, const uint8_t* in, int64_t N, int C, int H, int W, int Ho, int Wo,
                      const ss_augment_params* p, uint64_t seed, uint64_t offset);
 
+// ---- Pretext sampling (native/kernels/cpu/patch_sample.cc): uint8 (N, C, H, W) in. A 3x3 grid of
+// P x P patches, gap G, jitter J (needs 3P + 2G + 2J <= H, W); each patch normalized on its own;
+// aberration 0 none, 1 channel dropping, 2 gray (colour only). record (may be null) receives
+// SS_PATCH_RECORD floats per sample: label, origin x, y, then x, y, kept channel per output patch.
+#define SS_PATCH_RECORD 30
+int64_t ss_patch_counters_per_sample(int C, int P);
+// out (N, 2, C, P, P) = [centre, neighbour], labels (N) in 0..7.
+ss_status ss_relative_position_patches(float* out, int32_t* labels, float* record, const uint8_t* images,
+                                       int64_t N, int C, int H, int W, int P, int G, int J, int aberration,
+                                       uint64_t seed, uint64_t offset);
+// out (N, 9, C, P, P): tile t = grid cell perms[label * 9 + t]; labels (N) in [0, numPerms).
+ss_status ss_jigsaw_tiles(float* out, int32_t* labels, float* record, const uint8_t* images, int64_t N, int C,
+                          int H, int W, int P, int G, int J, const int32_t* perms, int numPerms, int aberration,
+                          uint64_t seed, uint64_t offset);
+// out (4N, C, S, S): sample 4n + r = torch.rot90(x[n], r, dims=(H, W)).
+ss_status ss_rotate90_batch(float* out, const float* x, int64_t N, int64_t C, int S);
+
+// ---- Colour (native/kernels/cpu/color.cc): planar (N, 3, S); sRGB in [0, 1] <-> CIE Lab (D65).
+ss_status ss_rgb_to_lab(float* lab, const float* rgb, int64_t N, int64_t S);
+ss_status ss_lab_to_rgb(float* rgb, const float* lab, int64_t N, int64_t S);  // clamps to [0, 1]
+
 // ---- Regression losses, mean over n elements of pred - target; dpred (may be null) = d(mean)/dpred.
 enum { SS_LOSS_L1 = 0, SS_LOSS_MSE = 1, SS_LOSS_SMOOTH_L1 = 2 };
 ss_status ss_regression_loss(int kind, float* loss, float* dpred, const float* pred, const float* target, int64_t n,
@@ -140,6 +164,8 @@ ss_status ss_regression_loss(int kind, float* loss, float* dpred, const float* p
 
 // ---- Channel bias and reductions over (N, C, S).
 ss_status ss_bias_add(float* y, const float* b, int64_t N, int64_t C, int64_t S);         // y[n,c,s] += b[c]
+// out[b, c, r] = x[b, r, c]: (B, R, C) -> (B, C, R); NCHW <-> NHWC with R = channels, C = H*W.
+ss_status ss_transpose_batched(float* out, const float* x, int64_t B, int64_t R, int64_t C);
 ss_status ss_reduce_nc_s(float* out, const float* x, int64_t N, int64_t C, int64_t S, int accumulate); // out[c] (+)= sum_{n,s}
 
 // ---- Optimizer steps (in place on param). PyTorch semantics.

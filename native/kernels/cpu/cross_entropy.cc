@@ -1,6 +1,7 @@
 // Softmax cross-entropy over R rows of Cn logits, fused (vectorizable exp, core/fast_math.h): one pass finds the row max, one computes
 // log-sum-exp, and the gradient (softmax - smoothed one-hot) / counted rows is written in the same
-// sweep, so no probability matrix is kept. Label smoothing as PyTorch: target = (1-e)*onehot + e/Cn.
+// sweep, so no probability matrix is kept. Label smoothing as PyTorch: target = (1-e)*onehot + e/Cn;
+// optional class weights with PyTorch's `weight` semantics (weighted mean over rows).
 // Checked against kernels/ref/cross_entropy_ref.cc and PyTorch fixtures.
 #include <cmath>
 #include <vector>
@@ -22,14 +23,22 @@ float* rowScratch(int64_t n) {
 
 extern "C" ss_status ss_softmax_cross_entropy(float* loss, float* dlogits, const float* logits,
                                               const int32_t* targets, int64_t R, int64_t Cn, float labelSmoothing,
-                                              int32_t ignoreIndex) {
+                                              int32_t ignoreIndex, const float* classWeights) {
   if (R < 0 || Cn <= 0 || !(labelSmoothing >= 0.f && labelSmoothing <= 1.f)) return SS_ERR_ARG;
   for (int64_t r = 0; r < R; r++)
     if (targets[r] != ignoreIndex && (targets[r] < 0 || targets[r] >= Cn)) return SS_ERR_ARG;
-  int64_t counted = 0;
-  for (int64_t r = 0; r < R; r++) counted += targets[r] != ignoreIndex;
-  const float eps = labelSmoothing, offTarget = eps / Cn, onTarget = 1.f - eps + eps / Cn;
-  const float inv = counted ? 1.f / counted : 0.f;
+  // PyTorch's weighted mean: every term of row r is scaled by the class weights and the total is
+  // divided by the sum of w[target] over counted rows (the row count when unweighted).
+  const float* cw = classWeights;
+  double denom = 0, weightSum = (double)Cn;
+  for (int64_t r = 0; r < R; r++)
+    if (targets[r] != ignoreIndex) denom += cw ? cw[targets[r]] : 1.0;
+  if (cw) {
+    weightSum = 0;
+    for (int64_t j = 0; j < Cn; j++) weightSum += cw[j];
+  }
+  const float eps = labelSmoothing, smooth = eps / Cn;
+  const float inv = denom > 0 ? (float)(1.0 / denom) : 0.f;
   // Per-row losses, summed in row order afterwards so the total is thread-count independent.
   std::vector<double> rowLoss(R, 0.0);
   parallelFor(R, [&](int64_t r0, int64_t r1) {
@@ -45,15 +54,24 @@ extern "C" ss_status ss_softmax_cross_entropy(float* loss, float* dlogits, const
       // e^(z - max) is computed once into dz (or a row scratch) and reused for the gradient.
       float* e = dz ? dz : rowScratch(Cn);
       for (int64_t j = 0; j < Cn; j++) e[j] = expApprox(z[j] - mx);
-      const double se = sum16(e, Cn), sz = sum16(z, Cn);
+      const double se = sum16(e, Cn);
+      double wz = 0;
+      if (cw)
+        for (int64_t j = 0; j < Cn; j++) wz += (double)cw[j] * z[j];
+      else
+        wz = sum16(z, Cn);
       const double lse = mx + std::log(se);
       const int32_t t = targets[r];
-      // loss = lse - sum_j target_j z_j
-      rowLoss[r] = lse - ((double)(1.f - eps) * z[t] + (double)eps / Cn * sz);
+      const float wt = cw ? cw[t] : 1.f;
+      // loss = (1 - eps) w_t (lse - z_t) + eps / Cn * sum_j w_j (lse - z_j)
+      rowLoss[r] = (double)(1.f - eps) * wt * (lse - z[t]) + (double)smooth * (weightSum * lse - wz);
       if (dz) {
-        const float scale = (float)(1.0 / se) * inv, off = offTarget * inv;
-        for (int64_t j = 0; j < Cn; j++) dz[j] = e[j] * scale - off;
-        dz[t] += (offTarget - onTarget) * inv;
+        const float scale = (float)(((1.f - eps) * wt + smooth * weightSum) / se) * inv;
+        if (cw)
+          for (int64_t j = 0; j < Cn; j++) dz[j] = e[j] * scale - smooth * cw[j] * inv;
+        else
+          for (int64_t j = 0; j < Cn; j++) dz[j] = e[j] * scale - smooth * inv;
+        dz[t] -= (1.f - eps) * wt * inv;
       }
     }
   });

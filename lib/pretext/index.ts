@@ -1,0 +1,2 @@
+export * from './patches.js';
+export * from './permutations.js';
