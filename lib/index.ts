@@ -12,6 +12,7 @@ export { native } from './native/loader.js';
 export type { NativeBinding, Isa } from './native/binding.js';
 export * as data from './data/index.js';
 export * as augment from './augment/index.js';
+export * as color from './color/index.js';
 export * as pretext from './pretext/index.js';
 export * as tasks from './tasks/index.js';
 export * as train from './train/index.js';

@@ -2,7 +2,9 @@
 // BYOL can make its target copy: conv(3x3) + BN + ReLU per stage, then global average pooling.
 import { Generator } from '../random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { checkInt, checkOptions, invalidParameter, outOfRange } from '../validate.js';
+import { layerNorm } from '../ops/norm.js';
+import { reshape } from '../ops/shape.js';
+import { checkInt, checkOneOf, checkOptions, invalidParameter, outOfRange } from '../validate.js';
 import { BatchNorm1d as BatchNorm1d_, BatchNorm2d, Conv2d, GlobalAvgPool, Linear as Linear_, ReLU, Sequential } from './layers.js';
 import { Module } from './module.js';
 
@@ -10,6 +12,10 @@ export interface ConvEncoderSpec {
   inChannels: number;
   widths: number[];    // output channels per conv
   strides?: number[];  // per conv, default 1
+  // 'instance': each image is standardized per channel before the first conv. Tasks that train on
+  // individually normalized patches (relative position, jigsaw) set it, so full images at
+  // evaluation reach the encoder with the statistics it was trained on.
+  inputNorm?: 'none' | 'instance';
 }
 
 // Named presets: `small` is the native-core benchmark encoder; `deep` the six-conv encoder of the
@@ -26,13 +32,14 @@ export class ConvEncoder extends Module {
 
   constructor(spec: ConvEncoderSpec, opts: { generator?: Generator } = {}) {
     super();
-    const s = checkOptions<ConvEncoderSpec>('spec', spec, ['inChannels', 'widths', 'strides']);
+    const s = checkOptions<ConvEncoderSpec>('spec', spec, ['inChannels', 'widths', 'strides', 'inputNorm']);
     const inChannels = checkInt('spec.inChannels', s.inChannels, 1);
     if (!Array.isArray(s.widths) || s.widths.length === 0) throw invalidParameter('spec.widths', 'non-empty array of channel counts', s.widths);
     const widths = s.widths.map((w, i) => checkInt(`spec.widths[${i}]`, w, 1));
     const strides = (s.strides ?? widths.map(() => 1)).map((v, i) => checkInt(`spec.strides[${i}]`, v, 1, 4));
     if (strides.length !== widths.length) throw outOfRange('spec.strides', `${widths.length} strides (one per width)`, s.strides);
-    this.spec = { inChannels, widths, strides };
+    const inputNorm = checkOneOf('spec.inputNorm', s.inputNorm ?? 'none', ['none', 'instance'] as const);
+    this.spec = { inChannels, widths, strides, inputNorm };
     const layers: Module[] = [];
     let c = inChannels;
     widths.forEach((w, i) => {
@@ -45,7 +52,28 @@ export class ConvEncoder extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return this.body.forward(x);
+    return this.body.forward(this.normalizeInput(x));
+  }
+
+  // The last conv stage's activations (N, width, H / stride, W / stride), before pooling: what
+  // dense pretext heads (colorization's decoder) build on.
+  featureMap(x: Tensor): Tensor {
+    let y = this.normalizeInput(x);
+    const layers = this.body.layers;
+    for (let i = 0; i + 1 < layers.length; i++) y = layers[i].forward(y);
+    return y;
+  }
+
+  // Product of the strides: input size / feature-map size.
+  get totalStride(): number {
+    return this.spec.strides.reduce((a, b) => a * b, 1);
+  }
+
+  private normalizeInput(x: Tensor): Tensor {
+    if (this.spec.inputNorm === 'none') return x;
+    if (x.ndim !== 4) throw outOfRange('x', 'Tensor (N, C, H, W)', `shape [${x.shape.join(', ')}]`);
+    const [N, C, H, W] = x.shape;
+    return reshape(layerNorm(reshape(x, [N * C, H * W]), [H * W]), [N, C, H, W]);
   }
 
   // Multiply-adds of one forward pass for an input of size (H, W), counting the convolutions.

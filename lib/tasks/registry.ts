@@ -5,9 +5,14 @@ import { ConvEncoder, ConvEncoderSpec } from '../nn/encoders.js';
 import { invalidParameter } from '../validate.js';
 import { BYOL } from './byol.js';
 import { SimCLR } from './simclr.js';
+import type { GridOptions } from '../pretext/patches.js';
+import { Colorization, type ColorizationLoss } from './colorization.js';
+import { Jigsaw } from './jigsaw.js';
+import { RelativePosition } from './relative-position.js';
+import { Rotation } from './rotation.js';
 import type { Task } from './task.js';
 
-export const TASK_NAMES = ['simclr', 'byol'] as const;
+export const TASK_NAMES = ['simclr', 'byol', 'rotation', 'relative-position', 'jigsaw', 'colorization'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
 
 export function taskFromConfig(config: Record<string, unknown>): Task {
@@ -22,6 +27,18 @@ export function taskFromConfig(config: Record<string, unknown>): Task {
       return new BYOL({ encoder, hiddenDim: config.hidden as number, projectionDim: config.projection as number,
         baseMomentum: config.baseMomentum as number, augment: [new Augment(aug[0]), new Augment(aug[1])] });
     }
+    case 'rotation':
+      return new Rotation({ encoder, augment: new Augment(config.augment as AugmentOptions) });
+    case 'relative-position':
+      return new RelativePosition({ encoder, hiddenDim: config.hidden as number, patch: config.patch as number, gap: config.gap as number,
+        jitter: config.jitter as number, aberration: config.aberration as GridOptions['aberration'] });
+    case 'jigsaw':
+      return new Jigsaw({ encoder, hiddenDim: config.hidden as number, permutations: config.permutations as number,
+        patch: config.patch as number, gap: config.gap as number, jitter: config.jitter as number, aberration: config.aberration as GridOptions['aberration'] });
+    case 'colorization':
+      return new Colorization({ encoder, loss: config.loss as ColorizationLoss, gridSize: config.gridSize as number, lambda: config.lambda as number,
+        temperature: config.temperature as number, decoderWidth: config.decoderWidth as number, hflip: config.hflip as number,
+        prior: config.prior as number[] | null, meanAb: (config.meanAb ?? undefined) as [number, number] | undefined });
     default:
       throw invalidParameter('config.task', `one of ${TASK_NAMES.join(', ')}`, config.task);
   }

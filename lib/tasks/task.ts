@@ -33,6 +33,11 @@ export interface Task {
   afterStep?(ctx: StepContext): void;
   // Extra tensors a checkpoint must keep (BYOL's target network), by name.
   extraState?(): Map<string, Float32Array>;
+  // Throws a clear error when images of this shape (C, H, W) cannot feed the task (a patch grid
+  // larger than the image, grayscale input to colorization); fit calls it before any work.
+  checkInput?(shape: readonly [number, number, number]): void;
+  // Pretext metrics on held-out images (pretext accuracy, colorization error), fixed seed.
+  evaluate?(set: import('../data/fashion-mnist.js').ImageSet, opts?: { seed?: number; batchSize?: number; limit?: number }): Record<string, number>;
   // A JSON-serializable description of the task's configuration (saved in checkpoints).
   config(): Record<string, unknown>;
 }

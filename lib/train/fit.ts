@@ -36,7 +36,7 @@ function checkTask(task: unknown): asserts task is Task {
   if (!(t.model instanceof Module)) throw invalidParameter('task.model', 'Module', t.model);
   for (const f of ['loss', 'config'] as const)
     if (typeof t[f] !== 'function') throw invalidParameter(`task.${f}`, 'function', t[f]);
-  for (const f of ['afterStep', 'extraState'] as const)
+  for (const f of ['afterStep', 'extraState', 'checkInput', 'evaluate'] as const)
     if (t[f] !== undefined && typeof t[f] !== 'function') throw invalidParameter(`task.${f}`, 'function or undefined', t[f]);
 }
 
@@ -70,6 +70,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 export async function fit(task: Task, dataset: ImageSet, options: FitOptions): Promise<FitResult> {
   checkTask(task);
   checkDataset(dataset);
+  task.checkInput?.(dataset.shape);
   const opts = resolveOptions(options);
   const { config } = opts;
   const loader = new Loader(dataset, { batchSize: config.batchSize, dropLast: config.dropLast, seed: config.seed, shuffle: true });

@@ -1,0 +1,62 @@
+// Rotation prediction (Gidaris, Singh & Komodakis 2018): every image of the batch at 0, 90, 180 and
+// 270 degrees in one batch (4N), encoder + linear head, 4-way cross-entropy. A light crop and flip
+// come first so the four copies of an image change from epoch to epoch.
+import { Augment } from '../augment/pipeline.js';
+import type { ImageSet } from '../data/fashion-mnist.js';
+import { ConvEncoder } from '../nn/encoders.js';
+import { Linear } from '../nn/layers.js';
+import { crossEntropy } from '../ops/loss.js';
+import { rotations } from '../pretext/patches.js';
+import { Generator } from '../random.js';
+import { Tensor } from '../tensor/tensor.js';
+import { checkOptions, invalidParameter, outOfRange } from '../validate.js';
+import { EncoderWithHead, pretextAccuracy, type PretextEvalOptions } from './classifier-head.js';
+import type { Batch, StepContext, Task } from './task.js';
+
+export interface RotationOptions {
+  encoder: ConvEncoder;
+  augment?: Augment;
+}
+
+export class Rotation implements Task {
+  readonly name = 'rotation';
+  readonly encoder: ConvEncoder;
+  readonly model: EncoderWithHead;
+  readonly augment: Augment;
+
+  constructor(opts: RotationOptions) {
+    const o = checkOptions<RotationOptions>('options', opts, ['encoder', 'augment']);
+    if (!(o.encoder instanceof ConvEncoder)) throw invalidParameter('encoder', 'ConvEncoder (nn.convEncoder)', o.encoder);
+    if (o.augment !== undefined && !(o.augment instanceof Augment)) throw invalidParameter('augment', 'Augment', o.augment);
+    this.encoder = o.encoder;
+    this.augment = o.augment ?? new Augment({ crop: { scale: [0.6, 1] }, hflip: 0.5 });
+    this.model = new EncoderWithHead(o.encoder, new Linear(o.encoder.outFeatures, 4));
+  }
+
+  private forward(batch: Batch, g: Generator, augment: boolean): { logits: Tensor; labels: Int32Array } {
+    const x = augment ? this.augment.apply(batch, g) : new Augment().apply(batch, g);
+    const { patches, labels } = rotations(x);
+    return { logits: this.model.head.forward(this.encoder.forward(patches)), labels };
+  }
+
+  checkInput(shape: readonly [number, number, number]): void {
+    const [, H, W] = shape;
+    const size = this.augment.options.size;
+    const [Ho, Wo] = size === undefined ? [H, W] : typeof size === 'number' ? [size, size] : size;
+    if (Ho !== Wo) throw outOfRange('dataset.shape', 'square images (rotation by 90 degrees keeps the shape)', `${H}x${W}`);
+  }
+
+  loss(batch: Batch, ctx: StepContext): Tensor {
+    const { logits, labels } = this.forward(batch, ctx.generator, true);
+    return crossEntropy(logits, labels);
+  }
+
+  // Rotation accuracy on held-out images (no crop or flip).
+  evaluate(set: ImageSet, opts?: PretextEvalOptions): Record<string, number> {
+    return pretextAccuracy(this.model, set, opts, (b, g) => this.forward(b, g, false));
+  }
+
+  config(): Record<string, unknown> {
+    return { task: this.name, encoder: this.encoder.spec, augment: this.augment.options };
+  }
+}
