@@ -40,18 +40,43 @@ export function loadRunEncoder(runDir: string): { encoder: ConvEncoder; task: st
   return { encoder: task.encoder as ConvEncoder, task: task.name, epochs: Number(metadata.epoch ?? 0) };
 }
 
-export async function evalCommand(runDir: string, f: EvalFlags): Promise<void> {
+// One table for any number of runs (SimCLR next to the pretext tasks, say): every run's encoder,
+// a random-init encoder per distinct architecture, and raw pixels, on the same labelled data.
+export async function evalCommand(runDirs: string | string[], f: EvalFlags): Promise<void> {
+  const runs = Array.isArray(runDirs) ? runDirs : [runDirs];
+  if (runs.length === 0) throw new Error('selfsup eval: expected at least one run folder');
   if (f.threads !== undefined) setNumThreads(checkInt('--threads', Number(f.threads), 1, 1024));
   const seed = checkInt('--seed', Number(f.seed), 0);
   const protocols = parseProtocols(f.protocol), fractions = parseFractions(f.labels);
-  const { encoder, task, epochs } = loadRunEncoder(runDir);
+  const loaded = runs.map((dir) => ({ dir, ...loadRunEncoder(dir) }));
   const data = await resolveData(f.data, f.limit === undefined ? undefined : checkInt('--limit', Number(f.limit), 2));
-  console.error(`selfsup eval: ${task} run ${runDir} on ${data.description}`);
-  manualSeed(seed);
-  const random = new ConvEncoder(encoder.spec);
-  const rows = evaluateEncoders([{ name: `${task} ${epochs} ep`, encoder }, { name: 'random init', encoder: random }, { name: 'raw pixels', encoder: null }],
+  const C = data.train.shape[0];
+  for (const r of loaded)
+    if (r.encoder.spec.inChannels !== C)
+      throw new Error(`${r.dir}: its encoder reads ${r.encoder.spec.inChannels}-channel images but ${data.description} has ${C} channel${C > 1 ? 's' : ''}`);
+  console.error(`selfsup eval: ${loaded.map((r) => `${r.task} (${r.dir})`).join(', ')} on ${data.description}`);
+  for (const r of loaded) {
+    const file = path.join(r.dir, 'pretext.json');
+    if (!fs.existsSync(file)) continue;
+    const m = JSON.parse(fs.readFileSync(file, 'utf8')) as { metrics: Record<string, number>; data: string };
+    console.log(`${r.task} held-out pretext metrics (${m.data}): ${Object.entries(m.metrics).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`).join(', ')}`);
+  }
+  // One random-init row per distinct architecture (input normalization included), seeded.
+  const specs = new Map<string, ConvEncoder>();
+  for (const r of loaded) {
+    const key = JSON.stringify(r.encoder.spec);
+    if (!specs.has(key)) { manualSeed(seed); specs.set(key, new ConvEncoder(r.encoder.spec)); }
+  }
+  const randomRows = [...specs.entries()].map(([key, encoder], i) => ({
+    name: specs.size === 1 ? 'random init' : `random init (${loaded.filter((r) => JSON.stringify(r.encoder.spec) === key).map((r) => r.task).join(', ')})`,
+    encoder, i }));
+  const rows = evaluateEncoders([...loaded.map((r) => ({ name: `${r.task} ${r.epochs} ep`, encoder: r.encoder })), ...randomRows, { name: 'raw pixels', encoder: null }],
     data.train, data.test, { protocols, fractions, seed, finetuneEpochs: checkInt('--finetune-epochs', Number(f.finetuneEpochs), 1) },
     (s) => console.error(`eval: ${s}`));
-  fs.writeFileSync(path.join(runDir, 'eval.json'), JSON.stringify({ data: data.description, rows }, null, 2) + '\n');
+  // Each run keeps its own rows and the baselines (what `selfsup report` plots).
+  for (const r of loaded) {
+    const own = rows.filter((row) => row.model === `${r.task} ${r.epochs} ep` || row.model.startsWith('random init') || row.model === 'raw pixels');
+    fs.writeFileSync(path.join(r.dir, 'eval.json'), JSON.stringify({ data: data.description, rows: own }, null, 2) + '\n');
+  }
   console.log(formatResultsTable(rows, { format: 'plain' }));
 }

@@ -30,7 +30,7 @@ program
 program
   .command('pretrain')
   .description('self-supervised pretraining (default: SimCLR on the embedded Fashion-MNIST sample), then a linear probe and kNN next to random init')
-  .option('--task <name>', 'simclr | byol', 'simclr')
+  .option('--task <name>', 'simclr | byol | rotation | relative-position | jigsaw | colorization', 'simclr')
   .option('--data <dir>', 'folder with the Fashion-MNIST IDX files; or an image folder (PNG/JPEG/WebP, resized to 32x32, class = subfolder; train/ and test/ subfolders as the splits, else a seeded 10% held out); or "full" for Debian\'s /usr/share/datasets/fashion-mnist (default: the embedded sample)')
   .option('--epochs <n>', 'epochs', '15')
   .option('--batch-size <n>', 'batch size', '128')
@@ -38,8 +38,18 @@ program
   .option('--resume', 'continue the run in --out from its checkpoint')
   .option('--seed <n>', 'seed of initialization, batch order and augmentation', '0')
   .option('--encoder <preset>', 'small | deep', 'small')
-  .option('--temperature <t>', 'NT-Xent temperature (simclr)')
-  .option('--lr <lr>', 'base learning rate (default: LARS 0.3 x batch/256)')
+  .option('--temperature <t>', 'NT-Xent temperature (simclr)', '0.2')
+  .option('--optimizer <name>', 'lars | sgd | adamw (default: lars for simclr and byol, adamw for the others)')
+  .option('--lr <lr>', 'base learning rate (default: lars 0.3 x batch/256, sgd 0.1 x batch/256, adamw 1e-3)')
+  .option('--patch <n>', 'relative-position / jigsaw: patch side (default: fills a 3x3 grid of the image)')
+  .option('--gap <n>', 'relative-position / jigsaw: pixels between grid cells (default: side/14)')
+  .option('--jitter <n>', 'relative-position / jigsaw: random shift of each patch, up to n pixels (default: side/28)')
+  .option('--aberration <mode>', 'relative-position / jigsaw on colour images: drop | gray | none (default: drop)')
+  .option('--permutations <n>', 'jigsaw: number of tile permutations (classes)', '100')
+  .option('--loss <kind>', 'colorization: classification | l2 | l1', 'classification')
+  .option('--crop <n>', 'colorization: side of the random photo crops', '64')
+  .option('--crops-per-epoch <n>', 'colorization: random crops per epoch', '2048')
+  .option('--holdout <n>', 'colorization: photos held out for evaluation (default: 10%, at least 1)')
   .option('--threads <n>', 'threads for the kernels (default: all cores)')
   .option('--limit <n>', 'use only the first n training and test images (quick tries)')
   .option('--eval <protocols>', 'protocols to run after training', 'linear,knn')
@@ -47,8 +57,8 @@ program
   .action(async (opts) => pretrain(opts));
 
 program
-  .command('eval <run>')
-  .description('evaluate a run\'s encoder: linear probe, kNN, fine-tuning, at several label fractions, next to random init and raw pixels')
+  .command('eval <runs...>')
+  .description('evaluate runs\' encoders in one table: linear probe, kNN, fine-tuning, at several label fractions, next to random init and raw pixels')
   .option('--protocol <list>', 'linear,knn,finetune', 'linear,knn')
   .option('--labels <list>', 'label fractions, e.g. 1%,10%,100%', '100%')
   .option('--data <dir>', 'as for pretrain (default: the embedded sample)')
@@ -56,7 +66,7 @@ program
   .option('--finetune-epochs <n>', 'epochs of fine-tuning', '2')
   .option('--threads <n>', 'threads for the kernels')
   .option('--limit <n>', 'use only the first n training and test images')
-  .action(async (run: string, opts) => evalCommand(run, opts));
+  .action(async (runs: string[], opts) => evalCommand(runs, opts));
 
 program
   .command('report <run>')

@@ -1,22 +1,23 @@
 // `selfsup pretrain`: build the task on the chosen data, train it with checkpoints in a run folder,
-// save the encoder, then measure it with the linear probe and kNN next to the same encoder at
-// random init (the README's main job: SimCLR on the embedded sample in a few minutes on 2 cores).
+// save the encoder, then measure it: the task's own held-out metrics (pretext accuracy,
+// colorization error) and the linear probe and kNN next to the same encoder at random init (the
+// README's main job: SimCLR on the embedded sample in a few minutes on 2 cores).
 import fs from 'node:fs';
 import path from 'node:path';
-import { Augment, byol as byolRecipe } from '../augment/pipeline.js';
+import type { ImageSet } from '../data/fashion-mnist.js';
+import { photoCrops } from '../data/photo-crops.js';
 import { saveModule } from '../io/state.js';
-import { convEncoder, ENCODER_PRESETS } from '../nn/encoders.js';
 import { manualSeed } from '../random.js';
 import { setNumThreads } from '../runtime.js';
-import { BYOL } from '../tasks/byol.js';
-import { SimCLR } from '../tasks/simclr.js';
-import type { Task } from '../tasks/task.js';
+import { colorStatistics } from '../tasks/colorization.js';
 import { fit } from '../train/fit.js';
+import type { OptimizerName } from '../train/options.js';
 import { checkInt, checkNumber, checkOneOf } from '../validate.js';
-import { resolveData } from './data.js';
+import { resolveData, type DataSource } from './data.js';
 import { evaluateEncoders, formatResultsTable, parseProtocols } from './evaluation.js';
+import { buildTask, CLI_TASKS, defaultOptimizer, type TaskFlags } from './tasks.js';
 
-export interface PretrainFlags {
+export interface PretrainFlags extends TaskFlags {
   task: string;
   data?: string;
   epochs: string;
@@ -24,63 +25,112 @@ export interface PretrainFlags {
   out?: string;
   resume?: boolean;
   seed: string;
-  encoder: string;
-  temperature?: string;
   lr?: string;
+  optimizer?: string;
   threads?: string;
   limit?: string;
+  crop: string;
+  cropsPerEpoch: string;
+  holdout?: string;
   eval: string | false;
 }
 
-// The default SimCLR recipe for 28x28 grayscale images, chosen by measurement on the embedded
-// sample (BENCHMARKS.md): crop 0.3-1 (0.08 destroys most of a 28x28 item), flip, 2-pixel shift,
-// brightness/contrast jitter 0.4 with p = 0.8; T = 0.2.
-export function defaultSimclrAugment(): Augment {
-  return new Augment({ crop: { scale: [0.3, 1] }, hflip: 0.5, translate: 2 / 28, colorJitter: { p: 0.8, brightness: 0.4, contrast: 0.4 } });
+// How a run's photo data was made, saved as photos.json in the run folder so `selfsup report` and
+// `selfsup eval` rebuild the same held-out crops.
+export interface PhotoDataSpec {
+  dir: string;
+  size: number;
+  cropsPerEpoch: number;
+  seed: number;
+  shortSide: number;
+  holdout?: number;
+  limit?: number;
+}
+export const PHOTO_SPEC_FILE = 'photos.json';
+
+export async function loadPhotoData(spec: PhotoDataSpec): Promise<DataSource & { files: { train: string[]; test: string[] } }> {
+  const { train, test, files } = await photoCrops(spec.dir, { size: spec.size, cropsPerEpoch: spec.cropsPerEpoch, seed: spec.seed, shortSide: spec.shortSide,
+    ...(spec.holdout === undefined ? {} : { holdout: spec.holdout }), ...(spec.limit === undefined ? {} : { limit: spec.limit }) });
+  return { train, test, files, description: `photo folder ${spec.dir}: ${files.train.length} photos for training (${train.length} random ${spec.size}x${spec.size} crops per epoch), ` +
+    `${files.test.length} held out (${test.length} fixed crops)` };
+}
+
+// Colour photographs for colorization: random crops each epoch, fixed crops of held-out photos.
+async function photoData(dir: string | undefined, f: PretrainFlags, seed: number): Promise<DataSource & { spec: PhotoDataSpec }> {
+  if (dir === undefined || dir === 'full')
+    throw new Error('--task colorization needs colour photographs: pass --data DIR, a folder of colour images (PNG/JPEG/WebP) ' +
+      'that are cropped to --crop pixels at random each epoch (the embedded Fashion-MNIST sample is grayscale)');
+  const size = checkInt('--crop', Number(f.crop), 8);
+  const spec: PhotoDataSpec = { dir: path.resolve(dir), size, cropsPerEpoch: checkInt('--crops-per-epoch', Number(f.cropsPerEpoch), 1), seed, shortSide: 4 * size,
+    ...(f.holdout === undefined ? {} : { holdout: checkInt('--holdout', Number(f.holdout), 1) }),
+    ...(f.limit === undefined ? {} : { limit: checkInt('--limit', Number(f.limit), 2) }) };
+  const data = await loadPhotoData(spec);
+  if (isGray(data.train) && isGray(data.test))
+    throw new Error(`${dir}: every image is grayscale (R = G = B everywhere); --task colorization needs colour photographs`);
+  return { ...data, spec };
+}
+
+function isGray(set: ImageSet): boolean {
+  const [C, H, W] = set.shape, S = H * W;
+  if (C === 1) return true;
+  for (let n = 0; n < set.length; n++)
+    for (let p = 0; p < S; p++) {
+      const o = n * C * S + p, r = set.images[o];
+      if (set.images[o + S] !== r || set.images[o + 2 * S] !== r) return false;
+    }
+  return true;
 }
 
 export async function pretrain(f: PretrainFlags): Promise<void> {
-  const taskName = checkOneOf('--task', f.task, ['simclr', 'byol'] as const);
+  const taskName = checkOneOf('--task', f.task, CLI_TASKS);
   const epochs = checkInt('--epochs', Number(f.epochs), 1);
   const batchSize = checkInt('--batch-size', Number(f.batchSize), 2);
   const seed = checkInt('--seed', Number(f.seed), 0);
-  const preset = checkOneOf('--encoder', f.encoder, Object.keys(ENCODER_PRESETS));
+  const optimizer: OptimizerName = f.optimizer === undefined ? defaultOptimizer(taskName) : checkOneOf('--optimizer', f.optimizer, ['lars', 'sgd', 'adamw'] as const);
   if (f.threads !== undefined) setNumThreads(checkInt('--threads', Number(f.threads), 1, 1024));
   if (f.resume && !f.out) throw new Error('--resume needs --out RUN_DIR (the run to continue)');
-  const data = await resolveData(f.data, f.limit === undefined ? undefined : checkInt('--limit', Number(f.limit), 2));
+  const photos = taskName === 'colorization' ? await photoData(f.data, f, seed) : null;
+  const data = photos ?? await resolveData(f.data, f.limit === undefined ? undefined : checkInt('--limit', Number(f.limit), 2));
   const runDir = f.out ?? path.join('runs', `${taskName}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`);
   console.error(`selfsup pretrain: ${taskName} on ${data.description}`);
   manualSeed(seed);
-  const [C] = data.train.shape;
-  const encoder = convEncoder({ inChannels: C, preset });
-  let task: Task;
-  if (taskName === 'simclr') {
-    const temperature = checkNumber('--temperature', Number(f.temperature ?? 0.2), 0, Infinity, true);
-    task = new SimCLR({ encoder, temperature, augment: defaultSimclrAugment() });
-  } else {
-    task = new BYOL({ encoder, augment: byolRecipe({ blur: false }) });
-  }
-  console.error(`encoder: ${preset} ${JSON.stringify(encoder.spec.widths)}, ${encoder.numParameters().toLocaleString()} parameters, ` +
-    `${(encoder.flops(data.train.shape[1], data.train.shape[2]) / 1e6).toFixed(1)} MFLOP per image; run folder ${runDir}`);
+  const colour = taskName === 'colorization' ? colorStatistics(data.train) : undefined;
+  const { task, encoder, makeEncoder } = buildTask(taskName, data.train.shape, f, colour);
+  const [, H, W] = data.train.shape;
+  console.error(`encoder: ${f.encoder} ${JSON.stringify(encoder.spec.widths)}, ${encoder.numParameters().toLocaleString()} parameters, ` +
+    `${(encoder.flops(H, W) / 1e6).toFixed(1)} MFLOP per ${H}x${W} image; ${optimizer}; run folder ${runDir}`);
   const t0 = Date.now();
   const result = await fit(task, data.train, {
-    epochs, batchSize, seed, runDir, resume: !!f.resume,
+    epochs, batchSize, seed, runDir, resume: !!f.resume, optimizer,
     lr: f.lr === undefined ? undefined : checkNumber('--lr', Number(f.lr), 0, Infinity, true),
   });
   const minutes = (Date.now() - t0) / 60000;
   console.error(`${result.stopped ? 'stopped' : 'done'} after ${result.epochs} epochs (${result.steps} steps, ${minutes.toFixed(1)} min), ` +
     `last loss ${result.lastLoss.toFixed(4)}; checkpoint ${result.checkpoint}`);
+  if (photos) fs.writeFileSync(path.join(runDir, PHOTO_SPEC_FILE), JSON.stringify(photos.spec, null, 2) + '\n');
   saveModule(encoder, path.join(runDir, 'encoder.safetensors'), { spec: JSON.stringify(encoder.spec), task: taskName });
   if (result.stopped || f.eval === false) return;
+
+  if (task.evaluate) {
+    const metrics = task.evaluate(data.test, { seed });
+    fs.writeFileSync(path.join(runDir, 'pretext.json'), JSON.stringify({ task: taskName, data: data.description, metrics }, null, 2) + '\n');
+    console.log(`held-out ${taskName}: ${Object.entries(metrics).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`).join(', ')}`);
+  }
+  // Transfer to labelled images: the training data when it has labels, else (photos) the embedded
+  // Fashion-MNIST sample, which a one-channel encoder reads directly.
+  let labelled = data;
   if (!data.train.labels || !data.test.labels) {
-    console.error('evaluation skipped: the data has no labels (an image folder without class subfolders)');
-    return;
+    if (encoder.spec.inChannels !== 1) {
+      console.error('transfer evaluation skipped: the data has no labels (an image folder without class subfolders)');
+      return;
+    }
+    labelled = await resolveData(undefined);
+    console.error(`transfer evaluation on ${labelled.description}`);
   }
   const protocols = parseProtocols(f.eval);
   manualSeed(seed);
-  const random = convEncoder({ inChannels: C, preset });
-  const rows = evaluateEncoders([{ name: `${taskName} ${result.epochs} ep`, encoder }, { name: 'random init', encoder: random }],
-    data.train, data.test, { protocols, fractions: [1], seed, finetuneEpochs: 2 }, (s) => console.error(`eval: ${s}`));
-  fs.writeFileSync(path.join(runDir, 'eval.json'), JSON.stringify({ data: data.description, rows }, null, 2) + '\n');
+  const rows = evaluateEncoders([{ name: `${taskName} ${result.epochs} ep`, encoder }, { name: 'random init', encoder: makeEncoder() }],
+    labelled.train, labelled.test, { protocols, fractions: [1], seed, finetuneEpochs: 2 }, (s) => console.error(`eval: ${s}`));
+  fs.writeFileSync(path.join(runDir, 'eval.json'), JSON.stringify({ data: labelled.description, rows }, null, 2) + '\n');
   console.log(formatResultsTable(rows, { format: 'plain' }));
 }

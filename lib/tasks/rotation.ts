@@ -3,19 +3,20 @@
 // come first so the four copies of an image change from epoch to epoch.
 import { Augment } from '../augment/pipeline.js';
 import type { ImageSet } from '../data/fashion-mnist.js';
-import { ConvEncoder } from '../nn/encoders.js';
+import { ConvEncoder, mlp } from '../nn/encoders.js';
 import { Linear } from '../nn/layers.js';
 import { crossEntropy } from '../ops/loss.js';
 import { rotations } from '../pretext/patches.js';
 import { Generator } from '../random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { checkOptions, invalidParameter, outOfRange } from '../validate.js';
+import { checkInt, checkOptions, invalidParameter, outOfRange } from '../validate.js';
 import { EncoderWithHead, pretextAccuracy, type PretextEvalOptions } from './classifier-head.js';
 import type { Batch, StepContext, Task } from './task.js';
 
 export interface RotationOptions {
   encoder: ConvEncoder;
   augment?: Augment;
+  hiddenDim?: number | null; // an MLP head with this hidden width; null (default): a linear head
 }
 
 export class Rotation implements Task {
@@ -23,14 +24,17 @@ export class Rotation implements Task {
   readonly encoder: ConvEncoder;
   readonly model: EncoderWithHead;
   readonly augment: Augment;
+  private readonly hidden: number | null;
 
   constructor(opts: RotationOptions) {
-    const o = checkOptions<RotationOptions>('options', opts, ['encoder', 'augment']);
+    const o = checkOptions<RotationOptions>('options', opts, ['encoder', 'augment', 'hiddenDim']);
     if (!(o.encoder instanceof ConvEncoder)) throw invalidParameter('encoder', 'ConvEncoder (nn.convEncoder)', o.encoder);
     if (o.augment !== undefined && !(o.augment instanceof Augment)) throw invalidParameter('augment', 'Augment', o.augment);
     this.encoder = o.encoder;
     this.augment = o.augment ?? new Augment({ crop: { scale: [0.6, 1] }, hflip: 0.5 });
-    this.model = new EncoderWithHead(o.encoder, new Linear(o.encoder.outFeatures, 4));
+    const F = o.encoder.outFeatures;
+    this.hidden = o.hiddenDim === undefined || o.hiddenDim === null ? null : checkInt('hiddenDim', o.hiddenDim, 1);
+    this.model = new EncoderWithHead(o.encoder, this.hidden === null ? new Linear(F, 4) : mlp([F, this.hidden, 4]));
   }
 
   private forward(batch: Batch, g: Generator, augment: boolean): { logits: Tensor; labels: Int32Array } {
@@ -57,6 +61,6 @@ export class Rotation implements Task {
   }
 
   config(): Record<string, unknown> {
-    return { task: this.name, encoder: this.encoder.spec, augment: this.augment.options };
+    return { task: this.name, encoder: this.encoder.spec, augment: this.augment.options, hidden: this.hidden };
   }
 }
