@@ -7,6 +7,7 @@ import { ConvEncoder } from '../nn/encoders.js';
 import { manualSeed } from '../random.js';
 import { setNumThreads } from '../runtime.js';
 import { taskFromConfig } from '../tasks/registry.js';
+import type { Task } from '../tasks/task.js';
 import { CHECKPOINT_FILE } from '../train/run-dir.js';
 import { checkInt } from '../validate.js';
 import { resolveData } from './data.js';
@@ -22,7 +23,9 @@ export interface EvalFlags {
   limit?: string;
 }
 
-export function loadRunEncoder(runDir: string): { encoder: ConvEncoder; task: string; epochs: number } {
+// The run's whole task (encoder and heads) rebuilt from its checkpoint's task config with the
+// trained weights, plus the checkpoint's metadata (epoch, trainer options, …).
+export function loadRunTask(runDir: string): { task: Task; epochs: number; metadata: Record<string, string> } {
   const file = path.join(runDir, CHECKPOINT_FILE);
   if (!fs.existsSync(file)) throw new Error(`${runDir}: no ${CHECKPOINT_FILE} (not a selfsup run folder, or the run never finished an epoch)`);
   const { tensors, metadata } = loadSafetensors(file);
@@ -37,7 +40,12 @@ export function loadRunEncoder(runDir: string): { encoder: ConvEncoder; task: st
   for (const [k, t] of tensors)
     if (k.startsWith('model.')) state.set(k.slice(6), { shape: t.shape, data: t.data instanceof BigInt64Array ? Array.from(t.data, Number) : t.data });
   task.model.loadStateDict(state);
-  return { encoder: task.encoder as ConvEncoder, task: task.name, epochs: Number(metadata.epoch ?? 0) };
+  return { task, epochs: Number(metadata.epoch ?? 0), metadata };
+}
+
+export function loadRunEncoder(runDir: string): { encoder: ConvEncoder; task: string; epochs: number } {
+  const { task, epochs } = loadRunTask(runDir);
+  return { encoder: task.encoder as ConvEncoder, task: task.name, epochs };
 }
 
 // One table for any number of runs (SimCLR next to the pretext tasks, say): every run's encoder,

@@ -51,7 +51,7 @@ program
   .option('--crops-per-epoch <n>', 'colorization: random crops per epoch', '2048')
   .option('--holdout <n>', 'colorization: photos held out for evaluation (default: 10%, at least 1)')
   .option('--threads <n>', 'threads for the kernels (default: all cores)')
-  .option('--limit <n>', 'use only the first n training and test images (quick tries)')
+  .option('--limit <n>', 'use only the first n training and test images (quick tries); colorization: the first n photos, and n images for the transfer evaluation')
   .option('--eval <protocols>', 'protocols to run after training', 'linear,knn')
   .option('--no-eval', 'skip the evaluation')
   .action(async (opts) => pretrain(opts));

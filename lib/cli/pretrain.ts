@@ -124,7 +124,7 @@ export async function pretrain(f: PretrainFlags): Promise<void> {
       console.error('transfer evaluation skipped: the data has no labels (an image folder without class subfolders)');
       return;
     }
-    labelled = await resolveData(undefined);
+    labelled = await resolveData(undefined, f.limit === undefined ? undefined : checkInt('--limit', Number(f.limit), 2));
     console.error(`transfer evaluation on ${labelled.description}`);
   }
   const protocols = parseProtocols(f.eval);

@@ -83,7 +83,7 @@ export function buildTask(name: CliTask, shape: readonly [number, number, number
       task = new RelativePosition({ encoder, ...grid() });
       break;
     case 'jigsaw':
-      task = new Jigsaw({ encoder, ...grid(), permutations: num('--permutations', f.permutations, 100, 2) });
+      task = new Jigsaw({ encoder, ...grid(), permutations: f.permutations === undefined ? 100 : checkInt('--permutations', Number(f.permutations), 2, 362_880) });
       break;
     case 'colorization':
       task = new Colorization({ encoder, loss: checkOneOf('--loss', f.loss ?? 'classification', ['classification', 'l2', 'l1'] as const) as ColorizationLoss,

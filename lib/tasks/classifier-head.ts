@@ -20,6 +20,27 @@ export class EncoderWithHead extends Module {
   }
 }
 
+// One batch through a classification pretext task, sampled as evaluate() samples it: the network's
+// input (the rotations, patch pairs or tiles), its logits and labels, and for the patch tasks where
+// each patch came from (`record`, patchRecordSize floats per sample; lib/pretext/patches.ts).
+export interface PretextPrediction {
+  inputs: Tensor;
+  logits: Tensor;
+  labels: Int32Array;
+  record: Float32Array | null;
+}
+
+// `forward()` in eval mode without a graph, the mode restored after (the tasks' predict()).
+export function predictInEvalMode(model: Module, forward: () => PretextPrediction): PretextPrediction {
+  const wasTraining = model.training;
+  model.train(false);
+  try {
+    return noGrad(forward);
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
 export interface PretextEvalOptions {
   seed?: number;
   batchSize?: number;

@@ -7,12 +7,12 @@ import type { ImageSet } from '../data/fashion-mnist.js';
 import { ConvEncoder, mlp } from '../nn/encoders.js';
 import { crossEntropy } from '../ops/loss.js';
 import { reshape } from '../ops/shape.js';
-import { checkGrid, jigsawTiles, type GridGeometry, type GridOptions } from '../pretext/patches.js';
+import { checkGrid, jigsawTiles, patchRecord, type GridGeometry, type GridOptions } from '../pretext/patches.js';
 import { jigsawPermutations } from '../pretext/permutations.js';
 import { Generator } from '../random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkInt, checkOptions } from '../validate.js';
-import { EncoderWithHead, pretextAccuracy, type PretextEvalOptions } from './classifier-head.js';
+import { EncoderWithHead, predictInEvalMode, pretextAccuracy, type PretextEvalOptions, type PretextPrediction } from './classifier-head.js';
 import { checkPatchEncoder } from './relative-position.js';
 import type { Batch, StepContext, Task } from './task.js';
 
@@ -34,7 +34,8 @@ export class Jigsaw implements Task {
     const o = checkOptions<JigsawOptions>('options', opts, ['encoder', 'permutations', 'hiddenDim', 'patch', 'gap', 'jitter', 'aberration']);
     this.encoder = checkPatchEncoder(o.encoder);
     this.grid = checkGrid({ patch: o.patch!, gap: o.gap, jitter: o.jitter, aberration: o.aberration }, Infinity, Infinity);
-    this.perms = jigsawPermutations(o.permutations ?? 100);
+    // 9! = 362880 orders of 9 tiles exist; more classes than that cannot be made.
+    this.perms = jigsawPermutations(checkInt('permutations', o.permutations ?? 100, 2, 362_880));
     const F = this.encoder.outFeatures;
     this.hidden = checkInt('hiddenDim', o.hiddenDim ?? 4 * F, 1);
     this.model = new EncoderWithHead(this.encoder, mlp([9 * F, this.hidden, this.perms.length / 9]));
@@ -44,10 +45,15 @@ export class Jigsaw implements Task {
     return this.perms.length / 9;
   }
 
-  private forward(batch: Batch, g: Generator): { logits: Tensor; labels: Int32Array } {
-    const { patches, labels } = jigsawTiles(batch, g, this.perms, this.grid);
+  private forward(batch: Batch, g: Generator, record?: Float32Array): PretextPrediction {
+    const { patches, labels } = jigsawTiles(batch, g, this.perms, this.grid, record);
     const f = this.encoder.forward(patches); // (9N, F), the tiles of one puzzle consecutive
-    return { logits: this.model.head.forward(reshape(f, [labels.length, 9 * this.encoder.outFeatures])), labels };
+    return { inputs: patches, logits: this.model.head.forward(reshape(f, [labels.length, 9 * this.encoder.outFeatures])), labels, record: record ?? null };
+  }
+
+  // evaluate()'s sampling of one batch, in eval mode without a graph, with each patch's position.
+  predict(batch: Batch, generator: Generator): PretextPrediction {
+    return predictInEvalMode(this.model, () => this.forward(batch, generator, patchRecord(batch.shape[0])));
   }
 
   checkInput(shape: readonly [number, number, number]): void {

@@ -7,11 +7,11 @@ import type { ImageSet } from '../data/fashion-mnist.js';
 import { ConvEncoder, mlp } from '../nn/encoders.js';
 import { crossEntropy } from '../ops/loss.js';
 import { reshape } from '../ops/shape.js';
-import { checkGrid, relativePositionPatches, type GridGeometry, type GridOptions } from '../pretext/patches.js';
+import { checkGrid, patchRecord, relativePositionPatches, type GridGeometry, type GridOptions } from '../pretext/patches.js';
 import { Generator } from '../random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkInt, checkOptions, invalidParameter, outOfRange } from '../validate.js';
-import { EncoderWithHead, pretextAccuracy, type PretextEvalOptions } from './classifier-head.js';
+import { EncoderWithHead, predictInEvalMode, pretextAccuracy, type PretextEvalOptions, type PretextPrediction } from './classifier-head.js';
 import type { Batch, StepContext, Task } from './task.js';
 
 export interface RelativePositionOptions extends GridOptions {
@@ -43,10 +43,15 @@ export class RelativePosition implements Task {
     this.model = new EncoderWithHead(this.encoder, mlp([2 * F, this.hidden, 8]));
   }
 
-  private forward(batch: Batch, g: Generator): { logits: Tensor; labels: Int32Array } {
-    const { patches, labels } = relativePositionPatches(batch, g, this.grid);
+  private forward(batch: Batch, g: Generator, record?: Float32Array): PretextPrediction {
+    const { patches, labels } = relativePositionPatches(batch, g, this.grid, record);
     const f = this.encoder.forward(patches); // (2N, F): centre, neighbour, centre, ...
-    return { logits: this.model.head.forward(reshape(f, [labels.length, 2 * this.encoder.outFeatures])), labels };
+    return { inputs: patches, logits: this.model.head.forward(reshape(f, [labels.length, 2 * this.encoder.outFeatures])), labels, record: record ?? null };
+  }
+
+  // evaluate()'s sampling of one batch, in eval mode without a graph, with each patch's position.
+  predict(batch: Batch, generator: Generator): PretextPrediction {
+    return predictInEvalMode(this.model, () => this.forward(batch, generator, patchRecord(batch.shape[0])));
   }
 
   checkInput(shape: readonly [number, number, number]): void {

@@ -10,7 +10,7 @@ import { rotations } from '../pretext/patches.js';
 import { Generator } from '../random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkInt, checkOptions, invalidParameter, outOfRange } from '../validate.js';
-import { EncoderWithHead, pretextAccuracy, type PretextEvalOptions } from './classifier-head.js';
+import { EncoderWithHead, predictInEvalMode, pretextAccuracy, type PretextEvalOptions, type PretextPrediction } from './classifier-head.js';
 import type { Batch, StepContext, Task } from './task.js';
 
 export interface RotationOptions {
@@ -37,10 +37,15 @@ export class Rotation implements Task {
     this.model = new EncoderWithHead(o.encoder, this.hidden === null ? new Linear(F, 4) : mlp([F, this.hidden, 4]));
   }
 
-  private forward(batch: Batch, g: Generator, augment: boolean): { logits: Tensor; labels: Int32Array } {
+  private forward(batch: Batch, g: Generator, augment: boolean): PretextPrediction {
     const x = augment ? this.augment.apply(batch, g) : new Augment().apply(batch, g);
     const { patches, labels } = rotations(x);
-    return { logits: this.model.head.forward(this.encoder.forward(patches)), labels };
+    return { inputs: patches, logits: this.model.head.forward(this.encoder.forward(patches)), labels, record: null };
+  }
+
+  // evaluate()'s input for one batch (no crop or flip), in eval mode without a graph.
+  predict(batch: Batch, generator: Generator): PretextPrediction {
+    return predictInEvalMode(this.model, () => this.forward(batch, generator, false));
   }
 
   checkInput(shape: readonly [number, number, number]): void {
