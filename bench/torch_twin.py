@@ -10,7 +10,7 @@ What it is
 
 How `npm run bench` calls it
     /usr/bin/python3 bench/torch_twin.py --threads T[,T...] --iters I --warmup W --json OUT
-        [--channels-last] [--only conv,step,loss,gemm] [--no-mkldnn]
+        [--channels-last] [--only conv,step,loss,gemm,pretext] [--no-mkldnn]
     and reads OUT:
     {"torch_version": str, "threads_requested": [int...], "mkldnn": bool, "channels_last": bool,
      "tcmalloc": bool,
@@ -51,6 +51,21 @@ Workloads -- these MUST stay identical to the TypeScript side's (bench/); change
     loss   loss/softmax_xent_4096x1000: softmax cross-entropy (mean over rows) forward + backward
            to the logits, logits (4096, 1000) random normal, integer targets.
     gemm   gemm/1024x1024x1024: torch.mm(A, B, out=C) of 1024x1024 float32, C preallocated.
+    pretext  (selfsup: lib/pretext, lib/color, colorization's loss; random values differ, the work
+           does not). Grid: 3x3 cells of P=7 pixels, gap 2, jitter 1, on uint8 (256, 1, 28, 28);
+           random origin per image, random jitter in [-1, 1] per cell (all 9 drawn), patches
+           gathered by advanced indexing with precomputed index grids, then per patch and channel
+           x/255 standardized (mean 0, population std floored at 1/255).
+           pretext/relative_position_256x28   centre + one of 8 neighbours -> (512, 1, 7, 7), labels
+           pretext/jigsaw_256x28              9 tiles in the order of one of 100 fixed permutations
+                                              -> (2304, 1, 7, 7), labels
+           pretext/rotations_256x1x28x28      float (256, 1, 28, 28) -> torch.rot90 by k = 0..3,
+                                              sample-major (4n + k) -> (1024, 1, 28, 28), labels
+           pretext/rgb_to_lab_64x3x64x64      sRGB [0, 1] -> CIE Lab (D65, skimage's rgb2lab
+                                              formula) on (64, 3, 64, 64)
+           loss/weighted_xent_pixels_32x262x32x32  (in this group) F.cross_entropy over logits
+                                              (32, 262, 32, 32) with per-class weights, targets
+                                              (32, 32, 32), forward + backward to the logits
 """
 import os
 import sys
@@ -109,7 +124,7 @@ CONV_SHAPES = [
     (128, 3, 32, 64),
     (64, 64, 32, 64),
 ]
-GROUPS = ("conv", "step", "loss", "gemm")
+GROUPS = ("conv", "step", "loss", "gemm", "pretext")
 
 
 def log(msg):
@@ -297,7 +312,113 @@ def bench_gemm(args, rows, th):
     add_row(rows, f"gemm/{n}x{n}x{n}", th, med, mn, 2.0 * n * n * n)
 
 
-BENCHES = dict(conv=bench_conv, step=bench_step, loss=bench_loss, gemm=bench_gemm)
+# skimage.color.colorconv's constants (selfsup: lib/color/lab.ts LAB_CONSTANTS)
+XYZ_FROM_RGB = [[0.412453, 0.357580, 0.180423],
+                [0.212671, 0.715160, 0.072169],
+                [0.019334, 0.119193, 0.950227]]
+WHITE_D65 = [0.95047, 1.0, 1.08883]
+
+
+def rgb_to_lab(x, m, white):
+    """(N, 3, H, W) sRGB in [0, 1] -> Lab, as skimage.color.rgb2lab (float32)."""
+    N, _, H, W = x.shape
+    lin = torch.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055).pow(2.4))
+    t = torch.matmul(m, lin.reshape(N, 3, H * W)) / white  # m (3, 3), white (3, 1)
+    f = torch.where(t > 0.008856, t.pow(1.0 / 3.0), 7.787 * t + 16.0 / 116.0)
+    fx, fy, fz = f[:, 0], f[:, 1], f[:, 2]
+    return torch.stack([116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)], 1).reshape(N, 3, H, W)
+
+
+class PatchGrid:
+    """3x3 grid of P x P patches (gap G, jitter J) on uint8 images (N, C, H, W): random origin per
+    image, random jitter per cell, patches gathered with precomputed index grids, standardized."""
+
+    def __init__(self, N, C, H, W, P, G, J):
+        self.N, self.C, self.H, self.W, self.P, self.G, self.J = N, C, H, W, P, G, J
+        self.span = 3 * P + 2 * G
+        ar = torch.arange(P)
+        self.offs = (ar[:, None] * W + ar[None, :]).reshape(1, 1, 1, P * P)  # pixel offsets in a patch
+        self.n_idx = torch.arange(N).reshape(N, 1, 1, 1)
+        self.c_idx = torch.arange(C).reshape(1, 1, C, 1)
+        cell = torch.arange(9)
+        self.cell_dx = (cell % 3) * (P + G)  # (9,)
+        self.cell_dy = (cell // 3) * (P + G)
+
+    def cells(self):
+        """Top-left x, y of the 9 jittered cells per image: (N, 9) each."""
+        N, J = self.N, self.J
+        ox = torch.randint(J, self.W - self.span - J + 1, (N, 1))
+        oy = torch.randint(J, self.H - self.span - J + 1, (N, 1))
+        jit = torch.randint(-J, J + 1, (N, 9, 2))
+        return ox + self.cell_dx + jit[..., 0], oy + self.cell_dy + jit[..., 1]
+
+    def extract(self, images, x0, y0):
+        """images (N, C, H, W) uint8; x0, y0 (N, k) -> (N * k, C, P, P) standardized float32."""
+        N, C, P, k = self.N, self.C, self.P, x0.shape[1]
+        flat = images.reshape(N, C, self.H * self.W)
+        idx = (y0 * self.W + x0).reshape(N, k, 1, 1) + self.offs  # (N, k, 1, P*P)
+        p = flat[self.n_idx, self.c_idx, idx].float().div_(255.0)  # (N, k, C, P*P)
+        var, mean = torch.var_mean(p, dim=3, unbiased=False, keepdim=True)
+        p = (p - mean) / var.sqrt_().clamp_min_(1.0 / 255.0)
+        return p.reshape(N * k, C, P, P)
+
+
+def bench_pretext(args, rows, th):
+    N, S, P, G, J = 256, 28, 7, 2, 1
+    images = torch.randint(0, 256, (N, 1, S, S), dtype=torch.uint8)
+    grid = PatchGrid(N, 1, S, S, P, G, J)
+    centre = torch.full((N, 1), 4, dtype=torch.long)
+
+    def relative_position():
+        cx, cy = grid.cells()
+        label = torch.randint(0, 8, (N, 1))
+        sel = torch.cat([centre, label + (label >= 4).long()], 1)  # centre, neighbour (cell 4 skipped)
+        return grid.extract(images, cx.gather(1, sel), cy.gather(1, sel)), label
+
+    med, mn = timeit(relative_position, args.iters, args.warmup)
+    add_row(rows, f"pretext/relative_position_{N}x{S}", th, med, mn)
+
+    perms = torch.stack([torch.randperm(9) for _ in range(100)])  # selfsup: jigsawPermutations(100)
+
+    def jigsaw():
+        cx, cy = grid.cells()
+        label = torch.randint(0, perms.shape[0], (N,))
+        sel = perms[label]  # (N, 9): tile t shows cell sel[n, t]
+        return grid.extract(images, cx.gather(1, sel), cy.gather(1, sel)), label
+
+    med, mn = timeit(jigsaw, args.iters, args.warmup)
+    add_row(rows, f"pretext/jigsaw_{N}x{S}", th, med, mn)
+
+    x = torch.rand(N, 1, S, S)
+
+    def rotations():
+        out = torch.stack([torch.rot90(x, k, (2, 3)) for k in range(4)], 1).reshape(4 * N, 1, S, S)
+        return out, torch.arange(4).repeat(N)
+
+    med, mn = timeit(rotations, args.iters, args.warmup)
+    add_row(rows, f"pretext/rotations_{N}x1x{S}x{S}", th, med, mn)
+
+    rgb = torch.rand(64, 3, 64, 64)
+    m = torch.tensor(XYZ_FROM_RGB)
+    white = torch.tensor(WHITE_D65).reshape(3, 1)
+
+    med, mn = timeit(lambda: rgb_to_lab(rgb, m, white), args.iters, args.warmup)
+    add_row(rows, "pretext/rgb_to_lab_64x3x64x64", th, med, mn)
+
+    B, Q, HW = 32, 262, 32
+    logits = torch.randn(B, Q, HW, HW, requires_grad=True)
+    tgt = torch.randint(0, Q, (B, HW, HW))
+    w = torch.rand(Q) + 0.5
+
+    def weighted_xent():
+        logits.grad = None
+        F.cross_entropy(logits, tgt, weight=w).backward()
+
+    med, mn = timeit(weighted_xent, args.iters, args.warmup)
+    add_row(rows, f"loss/weighted_xent_pixels_{B}x{Q}x{HW}x{HW}", th, med, mn)
+
+
+BENCHES = dict(conv=bench_conv, step=bench_step, loss=bench_loss, gemm=bench_gemm, pretext=bench_pretext)
 
 
 # ---------------------------------------------------------------- output

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench [-- --threads 1,2 --iters 10 --warmup 3 --only conv,step --json FILE --no-torch]`:
+// `npm run bench [-- --threads 1,2 --iters 10 --warmup 3 --only conv,step --json FILE --no-torch]`
+// (--only takes any of the groups in workloads.ts's GROUPS: conv, step, loss, gemm, pretext):
 // times each workload with selfsup (median of iters after warmup, per thread count), then runs
 // the PyTorch twin (bench/torch_twin.py) on the same workloads in the same run, and prints
 // speedup = torch_ms / ours_ms. PyTorch runs after ours, never concurrently.
@@ -9,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { native, packageRoot } from '../native/loader.js';
-import { allWorkloads } from './workloads.js';
+import { allWorkloads, GROUPS } from './workloads.js';
 
 interface Row { name: string; threads: number; ours_ms: number; torch_ms: number | null; speedup: number | null; gflops?: number }
 
@@ -38,14 +39,16 @@ function main(): void {
       threads: { type: 'string', default: '1,2' },
       iters: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '3' },
-      only: { type: 'string', default: 'conv,step,loss,gemm' },
+      only: { type: 'string', default: GROUPS.join(',') },
       json: { type: 'string' },
       'no-torch': { type: 'boolean', default: false },
     },
   });
   const threads = values.threads!.split(',').map(Number);
   const iters = Number(values.iters), warmup = Number(values.warmup);
-  const only = values.only!.split(',');
+  const only = values.only!.split(',').map((s) => s.trim()).filter((s) => s);
+  const badGroups = only.filter((g) => !(GROUPS as readonly string[]).includes(g));
+  if (only.length === 0 || badGroups.length) throw new RangeError(`Expected --only as a comma list of ${GROUPS.join(', ')} but received ${values.only}`);
   if (threads.some((t) => !Number.isInteger(t) || t < 1)) throw new RangeError(`Expected --threads like 1,2 but received ${values.threads}`);
   if (!Number.isInteger(iters) || iters < 1 || !Number.isInteger(warmup) || warmup < 0) throw new RangeError('Expected integer --iters >= 1 and --warmup >= 0');
   const nb = native();
@@ -77,9 +80,10 @@ function main(): void {
     if (tm !== undefined) { r.torch_ms = tm; r.speedup = tm / r.ours_ms; }
   }
   const pad = (s: string, n: number) => s.padEnd(n);
-  console.log(`${pad('workload', 36)} ${pad('threads', 8)} ${pad('ours ms', 10)} ${pad('torch ms', 10)} ${pad('speedup', 8)} GFLOP/s`);
+  const nameWidth = Math.max(36, ...rows.map((r) => r.name.length + 1));
+  console.log(`${pad('workload', nameWidth)} ${pad('threads', 8)} ${pad('ours ms', 10)} ${pad('torch ms', 10)} ${pad('speedup', 8)} GFLOP/s`);
   for (const r of rows)
-    console.log(`${pad(r.name, 36)} ${pad(String(r.threads), 8)} ${pad(r.ours_ms.toFixed(2), 10)} ${pad(r.torch_ms?.toFixed(2) ?? '-', 10)} ${pad(r.speedup?.toFixed(2) ?? '-', 8)} ${r.gflops?.toFixed(0) ?? ''}`);
+    console.log(`${pad(r.name, nameWidth)} ${pad(String(r.threads), 8)} ${pad(r.ours_ms.toFixed(2), 10)} ${pad(r.torch_ms?.toFixed(2) ?? '-', 10)} ${pad(r.speedup?.toFixed(2) ?? '-', 8)} ${r.gflops?.toFixed(0) ?? ''}`);
   if (values.json) {
     fs.writeFileSync(values.json, JSON.stringify(rows.map(({ name, threads: th, ours_ms, torch_ms, speedup }) => ({ name, threads: th, ours_ms, torch_ms, speedup })), null, 2) + '\n');
     console.error(`wrote ${values.json}`);

@@ -11,10 +11,17 @@ import { Tensor } from '../tensor/tensor.js';
 import { Augment } from '../augment/pipeline.js';
 import { ConvEncoder, ENCODER_PRESETS } from '../nn/encoders.js';
 import { SimCLR } from '../tasks/simclr.js';
+import { jigsawPermutations, jigsawTiles, relativePositionPatches, rotations } from '../pretext/index.js';
+import { rgbToLab } from '../color/convert.js';
+import { channelsToRows } from '../ops/shape.js';
+
+// Workload groups, in the order `--only` accepts them (bench/torch_twin.py's GROUPS: keep equal).
+export const GROUPS = ['conv', 'step', 'loss', 'gemm', 'pretext'] as const;
+export type Group = (typeof GROUPS)[number];
 
 export interface Workload {
   name: string;
-  group: 'conv' | 'step' | 'loss' | 'gemm';
+  group: Group;
   flops?: number;
   setup(): () => void;
 }
@@ -134,6 +141,69 @@ function gemmWorkload(): Workload {
   };
 }
 
+// The pretext-task ops on a batch of 256 raw 28x28x1 images (a 3x3 grid of 7x7 patches, gap 2,
+// jitter 1), rotation batching, sRGB -> Lab and colorization's class-rebalanced per-pixel loss.
+// The last row is named loss/ but sits in this group so `--only pretext` covers every new op.
+function pretextWorkloads(): Workload[] {
+  const N = 256, S = 28;
+  const grid = { patch: 7, gap: 2, jitter: 1 };
+  const rawBatch = (g: Generator) => ({
+    images: Uint8Array.from(g.uniform(N * S * S), (u) => Math.min(255, Math.floor(u * 256))),
+    shape: [N, 1, S, S] as [number, number, number, number], indices: new Int32Array(N), labels: null,
+  });
+  return [
+    {
+      // (2N, 1, 7, 7): centre + one of 8 neighbours per image, each patch standardized.
+      name: 'pretext/relative_position_256x28', group: 'pretext',
+      setup() {
+        const g = new Generator(6);
+        const batch = rawBatch(g);
+        return () => { relativePositionPatches(batch, g, grid); };
+      },
+    },
+    {
+      // (9N, 1, 7, 7): the 9 tiles in the order of one of 100 permutations, each standardized.
+      name: 'pretext/jigsaw_256x28', group: 'pretext',
+      setup() {
+        const g = new Generator(7);
+        const batch = rawBatch(g);
+        const perms = jigsawPermutations(100);
+        return () => { jigsawTiles(batch, g, perms, grid); };
+      },
+    },
+    {
+      // float (N, 1, 28, 28) -> (4N, 1, 28, 28), sample 4n + r turned r times (torch.rot90).
+      name: 'pretext/rotations_256x1x28x28', group: 'pretext',
+      setup() {
+        const x = new Tensor(new Generator(8).uniform(N * S * S), [N, 1, S, S]);
+        return () => { rotations(x); };
+      },
+    },
+    {
+      name: 'pretext/rgb_to_lab_64x3x64x64', group: 'pretext',
+      setup() {
+        const x = new Tensor(new Generator(9).uniform(64 * 3 * 64 * 64), [64, 3, 64, 64]);
+        return () => { rgbToLab(x); };
+      },
+    },
+    {
+      // Colorization's loss: 262 ab bins per pixel of a 32x32 output, class weights, backward.
+      name: 'loss/weighted_xent_pixels_32x262x32x32', group: 'pretext',
+      setup() {
+        const g = new Generator(10);
+        const B = 32, Q = 262, HW = 32 * 32;
+        const logits = new Tensor(g.normal(B * Q * HW), [B, Q, 32, 32], true);
+        const t = Int32Array.from(g.uniform(B * HW), (u) => Math.min(Q - 1, Math.floor(u * Q)));
+        const weight = g.uniform(Q, 0.5, 1.5);
+        return () => {
+          logits.grad = null;
+          crossEntropy(channelsToRows(logits), t, { weight }).backward();
+        };
+      },
+    },
+  ];
+}
+
 export function allWorkloads(): Workload[] {
-  return [...convWorkloads(), stepWorkload(), simclrWorkload(), lossWorkload(), gemmWorkload()];
+  return [...convWorkloads(), stepWorkload(), simclrWorkload(), lossWorkload(), gemmWorkload(), ...pretextWorkloads()];
 }

@@ -109,13 +109,14 @@ export async function pretrain(f: PretrainFlags): Promise<void> {
     `last loss ${result.lastLoss.toFixed(4)}; checkpoint ${result.checkpoint}`);
   if (photos) fs.writeFileSync(path.join(runDir, PHOTO_SPEC_FILE), JSON.stringify(photos.spec, null, 2) + '\n');
   saveModule(encoder, path.join(runDir, 'encoder.safetensors'), { spec: JSON.stringify(encoder.spec), task: taskName });
-  if (result.stopped || f.eval === false) return;
-
+  if (result.stopped) return;
+  // The task's own held-out metrics are cheap and always measured; --no-eval skips the transfer.
   if (task.evaluate) {
     const metrics = task.evaluate(data.test, { seed });
     fs.writeFileSync(path.join(runDir, 'pretext.json'), JSON.stringify({ task: taskName, data: data.description, metrics }, null, 2) + '\n');
     console.log(`held-out ${taskName}: ${Object.entries(metrics).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`).join(', ')}`);
   }
+  if (f.eval === false) return;
   // Transfer to labelled images: the training data when it has labels, else (photos) the embedded
   // Fashion-MNIST sample, which a one-channel encoder reads directly.
   let labelled = data;

@@ -28,7 +28,7 @@ export function taskFromConfig(config: Record<string, unknown>): Task {
         baseMomentum: config.baseMomentum as number, augment: [new Augment(aug[0]), new Augment(aug[1])] });
     }
     case 'rotation':
-      return new Rotation({ encoder, augment: new Augment(config.augment as AugmentOptions), hiddenDim: config.hidden as number | null });
+      return new Rotation({ encoder, augment: new Augment(config.augment as AugmentOptions), hiddenDim: (config.hidden ?? null) as number | null });
     case 'relative-position':
       return new RelativePosition({ encoder, hiddenDim: config.hidden as number, patch: config.patch as number, gap: config.gap as number,
         jitter: config.jitter as number, aberration: config.aberration as GridOptions['aberration'] });

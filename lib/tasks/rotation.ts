@@ -1,6 +1,6 @@
 // Rotation prediction (Gidaris, Singh & Komodakis 2018): every image of the batch at 0, 90, 180 and
-// 270 degrees in one batch (4N), encoder + linear head, 4-way cross-entropy. A light crop and flip
-// come first so the four copies of an image change from epoch to epoch.
+// 270 degrees in one batch (4N), encoder + MLP head, 4-way cross-entropy. A horizontal flip comes
+// first (it keeps "up" up, so the labels stay right).
 import { Augment } from '../augment/pipeline.js';
 import type { ImageSet } from '../data/fashion-mnist.js';
 import { ConvEncoder, mlp } from '../nn/encoders.js';
@@ -16,7 +16,10 @@ import type { Batch, StepContext, Task } from './task.js';
 export interface RotationOptions {
   encoder: ConvEncoder;
   augment?: Augment;
-  hiddenDim?: number | null; // an MLP head with this hidden width; null (default): a linear head
+  // MLP head width (default 2 x features); null: a linear head. The MLP keeps the orientation
+  // detectors in the head: with a linear head the encoder's last layer specializes on rotation
+  // and its features transferred worse than random init in our runs (BENCHMARKS.md).
+  hiddenDim?: number | null;
 }
 
 export class Rotation implements Task {
@@ -31,9 +34,9 @@ export class Rotation implements Task {
     if (!(o.encoder instanceof ConvEncoder)) throw invalidParameter('encoder', 'ConvEncoder (nn.convEncoder)', o.encoder);
     if (o.augment !== undefined && !(o.augment instanceof Augment)) throw invalidParameter('augment', 'Augment', o.augment);
     this.encoder = o.encoder;
-    this.augment = o.augment ?? new Augment({ crop: { scale: [0.6, 1] }, hflip: 0.5 });
+    this.augment = o.augment ?? new Augment({ hflip: 0.5 });
     const F = o.encoder.outFeatures;
-    this.hidden = o.hiddenDim === undefined || o.hiddenDim === null ? null : checkInt('hiddenDim', o.hiddenDim, 1);
+    this.hidden = o.hiddenDim === null ? null : checkInt('hiddenDim', o.hiddenDim ?? 2 * F, 1);
     this.model = new EncoderWithHead(o.encoder, this.hidden === null ? new Linear(F, 4) : mlp([F, this.hidden, 4]));
   }
 
