@@ -16,8 +16,10 @@ mkdir -p "$OUT"
 pretrain() { # name, args...
   local name=$1; shift
   if [ -f "$OUT/$name/encoder.safetensors" ]; then echo "quality-pretext: $name done already"; return; fi
-  local t0=$(date +%s)
-  $CLI pretrain --out "$OUT/$name" --no-eval "$@" > "$OUT/$name.out" 2> "$OUT/$name.log"
+  local t0=$(date +%s) resume=()
+  # An interrupted run continues from its checkpoint (the time column then covers the last part only).
+  [ -f "$OUT/$name/checkpoint.safetensors" ] && resume=(--resume)
+  $CLI pretrain --out "$OUT/$name" --no-eval "${resume[@]}" "$@" >> "$OUT/$name.out" 2>> "$OUT/$name.log"
   echo "$name $(( $(date +%s) - t0 )) s" | tee -a "$OUT/times.txt"
 }
 pretrain relative-position --task relative-position --data "$FM" --epochs 50 --batch-size 128

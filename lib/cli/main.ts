@@ -70,8 +70,9 @@ program
 
 program
   .command('report <run>')
-  .description('write PNG plots (loss curve, accuracy against number of labels, 2-D UMAP map of the test embeddings by class) and summary.md into <run>/report/')
-  .option('--data <dir>', 'test images for the map, as for pretrain (default: the embedded sample)')
+  .description('write PNG plots (loss curve, accuracy against number of labels, 2-D UMAP map of the test embeddings by class, and for ' +
+    'rotation, relative-position, jigsaw and colorization runs the task on held-out images) and summary.md into <run>/report/')
+  .option('--data <dir>', 'test images for the map and the pretext figure, as for pretrain (default: the embedded sample; colorization uses the run\'s photos.json)')
   .option('--limit <n>', 'use only the first n test images')
   .option('--points <n>', 'test images in the map (a seeded sample when there are more)', '2000')
   .option('--seed <n>', 'seed of that sample and of UMAP', '0')

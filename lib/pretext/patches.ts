@@ -98,6 +98,11 @@ function patchCounters(C: number, P: number): number {
   return 64 + 9 * C * P * P;
 }
 
+// A zeroed `record` for N samples (the relativePositionPatches / jigsawTiles argument).
+export function patchRecord(N: number): Float32Array {
+  return new Float32Array(checkInt('N', N) * native().patchRecordSize);
+}
+
 function checkRecord(record: Float32Array | undefined, N: number): void {
   const need = N * native().patchRecordSize;
   if (record !== undefined && (!(record instanceof Float32Array) || record.length < need))

@@ -25,6 +25,7 @@ const whiteBackground: Plugin = {
 
 let ready = false;
 let fontWarning: string | null = null;
+let fontFamily = 'sans-serif';
 
 // Skia finds the system's fonts itself; Chart.js's default stack names Helvetica/Arial, which a
 // Linux machine rarely has, so name a family that is there. With no font at all the charts still
@@ -35,7 +36,7 @@ function setup(): void {
   const families = GlobalFonts.families.map((f) => f.family);
   const family = ['DejaVu Sans', 'Liberation Sans', 'Noto Sans', 'Arial', 'Helvetica'].find((f) => families.includes(f)) ?? families[0];
   if (family === undefined) fontWarning = 'no fonts found on this system (install fonts-dejavu-core): plots have no text';
-  else Chart.defaults.font.family = `'${family}', sans-serif`;
+  else Chart.defaults.font.family = fontFamily = `'${family}', sans-serif`;
   Chart.defaults.color = '#333333';
   ready = true;
 }
@@ -57,6 +58,12 @@ export const LINE_LEGEND = {
 export function chartWarning(): string | null {
   setup();
   return fontWarning;
+}
+
+// A CSS font for drawing on a canvas directly (the picture figures), in the charts' family.
+export function canvasFont(px: number, bold = false): string {
+  setup();
+  return `${bold ? 'bold ' : ''}${px}px ${fontFamily}`;
 }
 
 export function renderChart<T extends ChartType, D = DefaultDataPoint<T>>(config: ChartConfiguration<T, D>, width: number, height: number): Buffer {

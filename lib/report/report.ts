@@ -2,11 +2,15 @@
 // input (metrics.jsonl, eval.json, a checkpoint); a missing input skips that plot with a note in
 // summary.md rather than failing the others, while a folder that is not a run, a malformed
 // eval.json or bad options are errors. Files are written atomically, and a skipped plot's file
-// from an earlier report is removed so summary.md never sits beside a stale picture.
+// from an earlier report is removed so summary.md never sits beside a stale picture. Runs of a
+// pretext task with a figure (relative position, jigsaw, rotation, colorization) get it too, drawn
+// from the run's whole task (encoder and head) on held-out images: the test split of the data
+// option, or for colorization the held-out photo crops that photos.json rebuilds.
 import fs from 'node:fs';
 import path from 'node:path';
-import { resolveData } from '../cli/data.js';
-import { loadRunEncoder } from '../cli/eval-command.js';
+import { resolveData, type DataSource } from '../cli/data.js';
+import { loadRunTask } from '../cli/eval-command.js';
+import { loadPhotoData, PHOTO_SPEC_FILE, type PhotoDataSpec } from '../cli/pretrain.js';
 import { FASHION_MNIST_CLASSES } from '../data/fashion-mnist.js';
 import { extractFeatures } from '../eval/features.js';
 import { writeFileAtomic } from '../io/safetensors.js';
@@ -21,11 +25,13 @@ import { renderEmbeddingPlot } from './embedding-plot.js';
 import { readEvalJson, type EvalFile } from './eval-json.js';
 import { renderLossPlot } from './loss-plot.js';
 import { readMetrics, type Metrics } from './metrics.js';
+import { pretextFigureFor, renderPretextFigure } from './pretext-figures.js';
 import { EVAL_FILE, openRun, REPORT_DIR } from './run-files.js';
 import { buildSummary, type PlotStatus } from './summary.js';
 
 export interface ReportOptions {
-  data?: string;        // test images for the map, as `--data` (default: the embedded sample)
+  data?: string;        // test images for the map and the pretext figure, as `--data` (default: the embedded sample;
+                        // colorization's figure uses the held-out photo crops of the run's photos.json)
   limit?: number;       // only the first `limit` test images
   points?: number;      // images in the map, a seeded sample when there are more; default 2000
   seed?: number;        // of that sample and of UMAP; default 0
@@ -53,6 +59,17 @@ export function samplePoints(n: number, points: number, seed: number): Int32Arra
 function classNames(set: object): readonly string[] {
   const c = (set as { classes?: unknown }).classes;
   return Array.isArray(c) && c.every((x) => typeof x === 'string') ? c : FASHION_MNIST_CLASSES;
+}
+
+// The run's seed, which `selfsup pretrain` also gives the held-out pretext evaluation: the figures
+// show the samples that pretext.json counted.
+function trainerSeed(metadata: Record<string, string>): number {
+  try {
+    const seed = (JSON.parse(metadata.trainer) as { seed?: unknown }).seed;
+    return typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0 ? seed : 0;
+  } catch {
+    return 0;
+  }
 }
 
 export async function writeReport(runDir: string, opts?: ReportOptions): Promise<ReportResult> {
@@ -90,6 +107,36 @@ export async function writeReport(runDir: string, opts?: ReportOptions): Promise
   else evaluation = readEvalJson(evalFile);
   const accuracyNote = evalNote ?? (evaluation!.rows.length ? null : `${EVAL_FILE} holds no rows`);
   const data = run.checkpoint ? await resolveData(o.data, limit) : null;
+  const taskName = (run.config?.task as { name?: unknown } | undefined)?.name ?? run.checkpoint?.task;
+  const figure = pretextFigureFor(taskName);
+  // Colorization's held-out images are the photo crops the run was tested on; they cannot be
+  // rebuilt (photos.json missing, the photo folder moved): the figure is skipped, not the report.
+  let photos: DataSource | null = null, photosNote: string | null = null;
+  if (figure && taskName === 'colorization' && run.checkpoint) {
+    const specFile = path.join(runDir, PHOTO_SPEC_FILE);
+    if (!fs.existsSync(specFile))
+      photosNote = `no ${PHOTO_SPEC_FILE} in the run folder (\`selfsup pretrain --task colorization\` writes it to name the held-out photo crops)`;
+    else {
+      try {
+        photos = await loadPhotoData(JSON.parse(fs.readFileSync(specFile, 'utf8')) as PhotoDataSpec);
+      } catch (e) {
+        photosNote = `the held-out photo crops could not be rebuilt from ${PHOTO_SPEC_FILE} (${(e as Error).message})`;
+      }
+    }
+  }
+  // The run's task, loaded once for the map and the pretext figure.
+  let loaded: ReturnType<typeof loadRunTask> | Error | undefined;
+  const runTask = () => {
+    if (loaded === undefined) {
+      try {
+        loaded = loadRunTask(runDir);
+      } catch (e) {
+        loaded = e as Error;
+      }
+    }
+    if (loaded instanceof Error) throw loaded;
+    return loaded;
+  };
 
   const title = (what: string) => `${name}: ${what}`;
   if (lossNote === null) {
@@ -109,7 +156,7 @@ export async function writeReport(runDir: string, opts?: ReportOptions): Promise
   let embedding: ReportResult['embedding'] = null, embeddingNote: string | null = run.checkpointNote, caption: string | undefined;
   if (data) {
     try {
-      const { encoder, task, epochs } = loadRunEncoder(runDir);
+      const { task: { encoder, name: task }, epochs } = runTask();
       const indices = samplePoints(data.test.length, points, seed);
       log(`features: ${indices.length} test images`);
       const f = extractFeatures(encoder, data.test, { indices });
@@ -129,6 +176,30 @@ export async function writeReport(runDir: string, opts?: ReportOptions): Promise
     }
   }
   plots.push({ file: REPORT_FILES.embedding, title: 'Test embeddings', note: embedding ? null : embeddingNote, caption });
+
+  if (figure) {
+    let note: string | null = run.checkpointNote, figureCaption: string | undefined;
+    const images = taskName === 'colorization' ? photos : data;
+    if (run.checkpoint && !images) note = photosNote;
+    else if (images) {
+      try {
+        const { task, epochs, metadata } = runTask();
+        const [C] = images.test.shape, inC = (task.encoder as { spec?: { inChannels?: number } }).spec?.inChannels;
+        if (task.name !== 'colorization' && inC !== undefined && inC !== C)
+          throw new Error(`its encoder reads ${inC}-channel images but these have ${C} channel${C > 1 ? 's' : ''}`);
+        log(`plot: ${task.name}`);
+        const f = renderPretextFigure(task, images.test, { title: title(`${figure.title[0].toLowerCase()}${figure.title.slice(1)} (epoch ${epochs})`),
+          seed: trainerSeed(metadata), data: images.description });
+        write(figure.file, f.png);
+        figureCaption = f.caption;
+        note = null;
+      } catch (e) {
+        note = `the ${String(taskName)} figure could not be drawn on ${images.description} (${(e as Error).message}` +
+          `${taskName === 'colorization' ? '' : '; --data picks the images'})`;
+      }
+    }
+    plots.push({ file: figure.file, title: figure.title, note, caption: figureCaption });
+  }
 
   const skipped = plots.filter((p) => p.note !== null).map((p) => ({ file: p.file, why: p.note! }));
   for (const s of skipped) fs.rmSync(path.join(outDir, s.file), { force: true });

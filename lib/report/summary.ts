@@ -18,7 +18,7 @@ export interface SummaryInput {
   metrics: Metrics | null;
   evaluation: EvalFile | null;
   evalNote: string | null;
-  plots: PlotStatus[];   // loss, accuracy, embedding, in that order
+  plots: PlotStatus[];   // loss, accuracy, embedding, then the pretext task's figure if it has one
   warnings: string[];
   generated: string;     // "selfsup 0.1.0, 2026-…"
 }
