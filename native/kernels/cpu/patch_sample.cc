@@ -168,18 +168,23 @@ extern "C" ss_status ss_rotate90_batch(float* out, const float* x, int64_t N, in
         const float* src = x + n * per + c * SS;
         float* dst = out + q * per + c * SS;
         // torch.rot90 with k = r over (H, W): k=1 out[i][j] = x[j][S-1-i]; k=2 x[S-1-i][S-1-j];
-        // k=3 x[S-1-j][i].
-        for (int i = 0; i < S; i++)
-          for (int j = 0; j < S; j++) {
-            int si, sj;
-            switch (r) {
-              case 0: si = i; sj = j; break;
-              case 1: si = j; sj = S - 1 - i; break;
-              case 2: si = S - 1 - i; sj = S - 1 - j; break;
-              default: si = S - 1 - j; sj = i; break;
-            }
-            dst[(int64_t)i * S + j] = src[(int64_t)si * S + sj];
-          }
+        // k=3 x[S-1-j][i]. One loop per turn keeps the inner loop branch-free.
+        const int64_t s = S;
+        switch (r) {
+          case 0: std::memcpy(dst, src, sizeof(float) * SS); break;
+          case 1:
+            for (int64_t i = 0; i < s; i++)
+              for (int64_t j = 0; j < s; j++) dst[i * s + j] = src[j * s + (s - 1 - i)];
+            break;
+          case 2:
+            for (int64_t i = 0; i < s; i++)
+              for (int64_t j = 0; j < s; j++) dst[i * s + j] = src[(s - 1 - i) * s + (s - 1 - j)];
+            break;
+          default:
+            for (int64_t i = 0; i < s; i++)
+              for (int64_t j = 0; j < s; j++) dst[i * s + j] = src[(s - 1 - j) * s + i];
+            break;
+        }
       }
     }
   });
