@@ -6,7 +6,7 @@
 import { Generator } from '../random.js';
 import type { Batch } from '../tasks/task.js';
 import { checkBool, checkInt, checkOptions } from '../validate.js';
-import type { ImageSet } from './fashion-mnist.js';
+import { itemSize, type Dataset } from './dataset.js';
 
 export interface LoaderOptions {
   batchSize: number;
@@ -21,7 +21,7 @@ export class Loader {
   readonly dropLast: boolean;
   readonly seed: number;
 
-  constructor(readonly data: ImageSet, opts: LoaderOptions) {
+  constructor(readonly data: Dataset, opts: LoaderOptions) {
     const o = checkOptions<LoaderOptions>('options', opts, ['batchSize', 'shuffle', 'dropLast', 'seed']);
     this.batchSize = checkInt('batchSize', o.batchSize, 1);
     this.shuffle = o.shuffle === undefined ? true : checkBool('shuffle', o.shuffle);
@@ -45,12 +45,11 @@ export class Loader {
     const n = this.data.length;
     const start = index * this.batchSize;
     const idx = order.subarray(start, Math.min(n, start + this.batchSize));
-    const [C, H, W] = this.data.shape;
-    const per = C * H * W;
+    const per = itemSize(this.data.shape);
     const images = new Uint8Array(idx.length * per);
     for (let i = 0; i < idx.length; i++) images.set(this.data.images.subarray(idx[i] * per, (idx[i] + 1) * per), i * per);
     const labels = this.data.labels ? Int32Array.from(idx, (i) => this.data.labels![i]) : null;
-    return { images, shape: [idx.length, C, H, W], indices: Int32Array.from(idx), labels };
+    return { images, shape: [idx.length, ...this.data.shape], indices: Int32Array.from(idx), labels };
   }
 
   // Batches of one epoch, from batch `from` on (resume mid-epoch). batch() alone reads the items

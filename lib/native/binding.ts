@@ -20,6 +20,8 @@ export interface KernelSet {
   softmaxCrossEntropy(dlogits: OptF32, logits: F32, targets: Int32Array, R: number, Cn: number,
     labelSmoothing: number, ignoreIndex: number, classWeights?: OptF32): number;
   infoNce(dz: OptF32, z: F32, pos: Int32Array, R: number, D: number, temperature: number): number;
+  embeddingForward(out: F32, table: F32, ids: Int32Array, V: number, D: number): void;
+  embeddingBackward(dtable: F32, dout: F32, ids: Int32Array, V: number, D: number): void;
 }
 
 export interface NativeBinding extends KernelSet {

@@ -6,7 +6,8 @@ import { batchNorm, layerNorm } from '../ops/norm.js';
 import { avgPool, globalAvgPool, maxPool } from '../ops/pool.js';
 import { flatten } from '../ops/shape.js';
 import { upsample2d, UpsampleOptions } from '../ops/upsample.js';
-import { Generator } from '../random.js';
+import { embedding } from '../ops/embedding.js';
+import { defaultGenerator, Generator } from '../random.js';
 import { zeros, ones } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkBool, checkInt, checkNumber, checkOptions, checkTuple, outOfRange } from '../validate.js';
@@ -291,6 +292,25 @@ export class Upsample extends Module {
   }
   forward(x: Tensor): Tensor {
     return upsample2d(x, this.opts);
+  }
+}
+
+// Token embedding: a (numEmbeddings, dim) table, N(0, 1) init as PyTorch's nn.Embedding.
+export class Embedding extends Module {
+  readonly weight: Tensor;
+  constructor(readonly numEmbeddings: number, readonly dim: number, opts: { generator?: Generator } = {}) {
+    super();
+    checkInt('numEmbeddings', numEmbeddings, 1);
+    checkInt('dim', dim, 1);
+    const g = opts.generator ?? defaultGenerator();
+    this.weight = this.registerParameter('weight', new Tensor(g.normal(numEmbeddings * dim), [numEmbeddings, dim]))!;
+  }
+  // ids (any shape idsShape) -> (...idsShape, dim)
+  lookup(ids: Int32Array | Uint8Array | readonly number[], idsShape?: readonly number[]): Tensor {
+    return embedding(ids, this.weight, idsShape);
+  }
+  forward(): Tensor {
+    throw new TypeError('Embedding: call lookup(ids, idsShape); forward takes no tensor input');
   }
 }
 

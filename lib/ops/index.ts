@@ -8,3 +8,4 @@ export * from './activation.js';
 export * from './upsample.js';
 export * from './loss.js';
 export * from './contrastive.js';
+export * from './embedding.js';

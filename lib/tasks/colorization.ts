@@ -142,7 +142,7 @@ export class Colorization implements Task {
     this.model = new ColorizationModel(o.encoder, new Sequential(...layers));
   }
 
-  checkInput(shape: readonly [number, number, number]): void {
+  checkInput(shape: readonly number[]): void {
     const [C, H, W] = shape;
     if (C !== 3)
       throw outOfRange('dataset', 'colour images (3 channels): colorization learns to predict colour from lightness',

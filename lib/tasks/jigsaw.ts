@@ -56,7 +56,7 @@ export class Jigsaw implements Task {
     return predictInEvalMode(this.model, () => this.forward(batch, generator, patchRecord(batch.shape[0])));
   }
 
-  checkInput(shape: readonly [number, number, number]): void {
+  checkInput(shape: readonly number[]): void {
     const [, H, W] = shape;
     checkGrid(this.grid, H, W);
   }

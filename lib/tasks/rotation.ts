@@ -51,7 +51,7 @@ export class Rotation implements Task {
     return predictInEvalMode(this.model, () => this.forward(batch, generator, false));
   }
 
-  checkInput(shape: readonly [number, number, number]): void {
+  checkInput(shape: readonly number[]): void {
     const [, H, W] = shape;
     const size = this.augment.options.size;
     const [Ho, Wo] = size === undefined ? [H, W] : typeof size === 'number' ? [size, size] : size;

@@ -7,9 +7,10 @@ import type { Generator } from '../random.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export interface Batch {
-  // Raw pixels of the batch, (N, C, H, W) uint8 in row-major order, and their dataset indices.
+  // Raw uint8 items of the batch in row-major order, (N, ...item shape): pixels (N, C, H, W),
+  // clips (N, C, T, H, W) or byte windows (N, L); and their dataset indices.
   images: Uint8Array;
-  shape: [number, number, number, number];
+  shape: number[];
   indices: Int32Array;
   labels: Int32Array | null;
 }
@@ -35,9 +36,9 @@ export interface Task {
   extraState?(): Map<string, Float32Array>;
   // Throws a clear error when images of this shape (C, H, W) cannot feed the task (a patch grid
   // larger than the image, grayscale input to colorization); fit calls it before any work.
-  checkInput?(shape: readonly [number, number, number]): void;
+  checkInput?(shape: readonly number[]): void;
   // Pretext metrics on held-out images (pretext accuracy, colorization error), fixed seed.
-  evaluate?(set: import('../data/fashion-mnist.js').ImageSet, opts?: { seed?: number; batchSize?: number; limit?: number }): Record<string, number>;
+  evaluate?(set: import('../data/dataset.js').Dataset, opts?: { seed?: number; batchSize?: number; limit?: number }): Record<string, number>;
   // A JSON-serializable description of the task's configuration (saved in checkpoints).
   config(): Record<string, unknown>;
 }

@@ -2,7 +2,7 @@
 // of (seed, step, state at that step): the batch order comes from (seed, epoch), the step's
 // generator from (seed, step), the lr from the step, and a checkpoint holds the rest, so a run
 // stopped and resumed takes exactly the steps an uninterrupted one would (same thread count).
-import type { ImageSet } from '../data/fashion-mnist.js';
+import { itemSize, type Dataset } from '../data/dataset.js';
 import { Loader } from '../data/loader.js';
 import { Module } from '../nn/module.js';
 import { defaultGenerator } from '../random.js';
@@ -40,14 +40,14 @@ function checkTask(task: unknown): asserts task is Task {
     if (t[f] !== undefined && typeof t[f] !== 'function') throw invalidParameter(`task.${f}`, 'function or undefined', t[f]);
 }
 
-function checkDataset(d: unknown): asserts d is ImageSet {
-  const s = d as ImageSet;
-  if (s === null || typeof s !== 'object') throw invalidParameter('dataset', 'ImageSet { images, labels, shape, length }', d);
+function checkDataset(d: unknown): asserts d is Dataset {
+  const s = d as Dataset;
+  if (s === null || typeof s !== 'object') throw invalidParameter('dataset', 'Dataset { images, labels, shape, length }', d);
   if (!(s.images instanceof Uint8Array)) throw invalidParameter('dataset.images', 'Uint8Array', s.images);
-  if (!Array.isArray(s.shape) || s.shape.length !== 3 || !s.shape.every((v) => Number.isInteger(v) && v >= 1))
-    throw invalidParameter('dataset.shape', '[C, H, W] of positive integers', s.shape);
+  if (!Array.isArray(s.shape) || s.shape.length === 0 || !s.shape.every((v) => Number.isInteger(v) && v >= 1))
+    throw invalidParameter('dataset.shape', 'per-item shape of positive integers ([C, H, W] images, [C, T, H, W] clips, [L] windows)', s.shape);
   if (!Number.isInteger(s.length) || s.length < 1) throw outOfRange('dataset.length', 'integer >= 1', s.length);
-  const per = s.shape[0] * s.shape[1] * s.shape[2];
+  const per = itemSize(s.shape);
   if (s.images.length !== s.length * per)
     throw outOfRange('dataset.images', `${s.length} × ${per} = ${s.length * per} bytes for length ${s.length} and shape [${s.shape.join(', ')}]`, s.images);
   if (s.labels !== null && s.labels !== undefined && (!(s.labels instanceof Int32Array) || s.labels.length !== s.length))
@@ -67,7 +67,7 @@ function assertFinite(task: Task, step: number): void {
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function fit(task: Task, dataset: ImageSet, options: FitOptions): Promise<FitResult> {
+export async function fit(task: Task, dataset: Dataset, options: FitOptions): Promise<FitResult> {
   checkTask(task);
   checkDataset(dataset);
   task.checkInput?.(dataset.shape);

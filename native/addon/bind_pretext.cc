@@ -1,5 +1,6 @@
 // Bindings for the pretext-task kernels: grid patch sampling (relative position, jigsaw), the
-// four-rotation batch, sRGB <-> Lab and the batched transpose (NCHW <-> NHWC).
+// four-rotation batch, sRGB <-> Lab, the batched transpose (NCHW <-> NHWC) and the embedding
+// lookup of the sequence tasks.
 #include "args.h"
 #include "selfsup/kernels.h"
 
@@ -88,6 +89,26 @@ Napi::Value TransposeBatched(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+using EmbeddingFn = ss_status (*)(float*, const float*, const int32_t*, int64_t, int64_t, int64_t);
+
+// embeddingForward(out, table, ids, V, D) / embeddingBackward(dtable, dout, ids, V, D)
+template <EmbeddingFn F, bool kBackward>
+Napi::Value Embedding(const Napi::CallbackInfo& info) {
+  Args a{info, kBackward ? "embeddingBackward" : "embeddingForward"};
+  const int64_t V = a.integer(3, "V", 1), D = a.integer(4, "D", 1);
+  if (a.info.Length() <= 2 || !a.info[2].IsTypedArray()) a.typeError("expected Int32Array for ids");
+  const int64_t R = (int64_t)a.info[2].As<Napi::TypedArray>().ElementLength();
+  const int32_t* ids = a.i32(2, "ids", R);
+  for (int64_t r = 0; r < R; r++)
+    if (ids[r] < 0 || ids[r] >= V)
+      a.rangeError("expected ids[" + std::to_string(r) + "] in [0, " + std::to_string(V) + ") but received " + std::to_string(ids[r]));
+  const int64_t RD = a.mul({R, D}), VD = a.mul({V, D});
+  float* out = a.f32(0, kBackward ? "dtable" : "out", kBackward ? VD : RD);
+  const float* in = a.f32(1, kBackward ? "dout" : "table", kBackward ? RD : VD);
+  check(a, F(out, in, ids, R, V, D));
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 void registerPretext(Napi::Env env, Napi::Object exports) {
@@ -98,6 +119,12 @@ void registerPretext(Napi::Env env, Napi::Object exports) {
   exports.Set("labToRgb", Napi::Function::New(env, ColorConvert<false>));
   exports.Set("transposeBatched", Napi::Function::New(env, TransposeBatched));
   exports.Set("patchRecordSize", Napi::Number::New(env, SS_PATCH_RECORD));
+  exports.Set("embeddingForward", Napi::Function::New(env, Embedding<ss_embedding_forward, false>));
+  exports.Set("embeddingBackward", Napi::Function::New(env, Embedding<ss_embedding_backward, true>));
+  auto ref = exports.Has("ref") ? exports.Get("ref").As<Napi::Object>() : Napi::Object::New(env);
+  ref.Set("embeddingForward", Napi::Function::New(env, Embedding<ss_ref_embedding_forward, false>));
+  ref.Set("embeddingBackward", Napi::Function::New(env, Embedding<ss_ref_embedding_backward, true>));
+  exports.Set("ref", ref);
 }
 
 }  // namespace selfsup

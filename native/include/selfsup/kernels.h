@@ -157,6 +157,13 @@ ss_status ss_rotate90_batch(float* out, const float* x, int64_t N, int64_t C, in
 ss_status ss_rgb_to_lab(float* lab, const float* rgb, int64_t N, int64_t S);
 ss_status ss_lab_to_rgb(float* rgb, const float* lab, int64_t N, int64_t S);  // clamps to [0, 1]
 
+// ---- Embedding (native/kernels/cpu/embedding.cc): out (R, D) = table[ids[r]] from a (V, D) table;
+// backward: dtable[ids[r]] += dout[r] (accumulates, fixed order).
+ss_status ss_embedding_forward(float* out, const float* table, const int32_t* ids, int64_t R, int64_t V, int64_t D);
+ss_status ss_embedding_backward(float* dtable, const float* dout, const int32_t* ids, int64_t R, int64_t V, int64_t D);
+ss_status ss_ref_embedding_forward(float* out, const float* table, const int32_t* ids, int64_t R, int64_t V, int64_t D);
+ss_status ss_ref_embedding_backward(float* dtable, const float* dout, const int32_t* ids, int64_t R, int64_t V, int64_t D);
+
 // ---- Regression losses, mean over n elements of pred - target; dpred (may be null) = d(mean)/dpred.
 enum { SS_LOSS_L1 = 0, SS_LOSS_MSE = 1, SS_LOSS_SMOOTH_L1 = 2 };
 ss_status ss_regression_loss(int kind, float* loss, float* dpred, const float* pred, const float* target, int64_t n,
