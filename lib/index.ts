@@ -17,3 +17,4 @@ export * as pretext from './pretext/index.js';
 export * as tasks from './tasks/index.js';
 export * as train from './train/index.js';
 export * as evaluate from './eval/index.js';
+export * as text from './text/index.js';

@@ -53,9 +53,9 @@ export function fashionMnist(opts: FashionMnistOptions = {}): ImageSet {
   return { images: img.data, labels, shape: [1, h, w], length: n, source: dir };
 }
 
-// Pixels to float in [0, 1], (N, C, H, W), for the given item indices.
-export function toFloatBatch(set: ImageSet, indices: ArrayLike<number>): Float32Array {
-  const per = set.shape[0] * set.shape[1] * set.shape[2];
+// Pixels to float in [0, 1], (N, ...item shape), for the given item indices (images or clips).
+export function toFloatBatch(set: { images: Uint8Array; shape: readonly number[] }, indices: ArrayLike<number>): Float32Array {
+  const per = set.shape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(indices.length * per);
   for (let i = 0; i < indices.length; i++) {
     const src = indices[i] * per;

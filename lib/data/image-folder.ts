@@ -44,7 +44,7 @@ export interface FolderImageSet extends ImageSet {
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const isImageName = (name: string) => (IMAGE_EXTENSIONS as readonly string[]).includes(path.extname(name).toLowerCase());
 
-function checkSize(v: unknown): [number, number] {
+export function checkSize(v: unknown): [number, number] {
   const what = `integer in [1, ${MAX_SIDE}] or [height, width]`;
   if (typeof v === 'number') {
     const s = checkInt('size', v, 1, MAX_SIDE);
@@ -54,7 +54,7 @@ function checkSize(v: unknown): [number, number] {
   return [checkInt('size[0]', v[0], 1, MAX_SIDE), checkInt('size[1]', v[1], 1, MAX_SIDE)];
 }
 
-interface Entries {
+export interface Entries {
   dirs: string[]; // names, sorted
   images: string[];
   others: string[];
@@ -69,7 +69,7 @@ function statKind(p: string): 'dir' | 'file' | 'other' {
   }
 }
 
-function listDir(dir: string): Entries {
+export function listDir(dir: string): Entries {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
@@ -88,7 +88,8 @@ function listDir(dir: string): Entries {
 }
 
 // Every image below `dir`, sorted by path, and the non-image files skipped. The helpers from here
-// to decodeError are shared with photo-crops.ts (lib/data/index.ts does not re-export them).
+// to decodeError, and checkSize, listDir, decodeImage, inOrderPool and toPlanar, are
+// shared with photo-crops.ts and frame-folders.ts (lib/data/index.ts does not re-export them).
 export function walk(dir: string, skipped: string[] = []): { files: string[]; skipped: string[] } {
   const files: string[] = [];
   const visit = (d: string) => {
@@ -146,23 +147,29 @@ async function channelsOf(file: string): Promise<1 | 3> {
   return c === 1 ? 1 : 3;
 }
 
-async function decode(file: string, C: 1 | 3, H: number, W: number, fit: 'cover' | 'contain' | 'fill'): Promise<Buffer> {
+// One image as interleaved uint8 pixels (H·W, C): oriented, alpha dropped, in C channels, and
+// resized to `size` [H, W] by `fit` (null: kept at its own size). Shared with frame-folders.ts.
+export async function decodeImage(file: string, C: 1 | 3, size: [number, number] | null,
+  fit: 'cover' | 'contain' | 'fill'): Promise<{ data: Buffer; height: number; width: number }> {
   let out: { data: Buffer; info: OutputInfo };
   try {
-    out = await sharp(file, { failOn: 'error' })
+    let img = sharp(file, { failOn: 'error' })
       .autoOrient()
       .removeAlpha()
-      .toColourspace(C === 1 ? 'b-w' : 'srgb')
-      .resize({ width: W, height: H, fit, position: 'centre', background: { r: 0, g: 0, b: 0, alpha: 1 } })
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
+      .toColourspace(C === 1 ? 'b-w' : 'srgb');
+    if (size) img = img.resize({ width: size[1], height: size[0], fit, position: 'centre', background: { r: 0, g: 0, b: 0, alpha: 1 } });
+    out = await img.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   } catch (e) {
     throw decodeError(file, e);
   }
   const { info } = out;
-  if (info.channels !== C || info.height !== H || info.width !== W || out.data.length !== C * H * W)
-    throw new Error(`${file}: decoded to ${info.channels} × ${info.height} × ${info.width}, expected ${C} × ${H} × ${W}`);
-  return out.data;
+  if (info.channels !== C || (size && (info.height !== size[0] || info.width !== size[1])) || out.data.length !== C * info.height * info.width)
+    throw new Error(`${file}: decoded to ${info.channels} × ${info.height} × ${info.width}, expected ${C} × ${size ? size.join(' × ') : `${info.height} × ${info.width}`}`);
+  return { data: out.data, height: info.height, width: info.width };
+}
+
+async function decode(file: string, C: 1 | 3, H: number, W: number, fit: 'cover' | 'contain' | 'fill'): Promise<Buffer> {
+  return (await decodeImage(file, C, [H, W], fit)).data;
 }
 
 // Runs task(0) … task(n - 1) with at most `concurrency` in flight, started in index order. After

@@ -5,3 +5,5 @@ export * from './loader.js';
 export { IMAGE_EXTENSIONS, imageFolder, selectItems, fromUint8, type ImageFolderOptions, type FolderImageSet } from './image-folder.js';
 export * from './photo-crops.js';
 export * from './dataset.js';
+export * from './moving-mnist.js';
+export { frameFolders, frameNumber, type FrameFolderOptions, type FrameFolderSet } from './frame-folders.js';

@@ -1,8 +1,8 @@
 // Frozen features for the probes: the encoder in eval mode (BatchNorm running statistics, no
 // dropout), no graph recording, fixed-size batches of pixels scaled to [0, 1] exactly as training
-// saw them (toFloatBatch). Raw pixels go through the same shape so every protocol has a pixel
-// baseline row.
-import type { ImageSet } from '../data/fashion-mnist.js';
+// saw them (toFloatBatch), shaped (b, ...item shape): images (b, C, H, W), clips (b, C, T, H, W).
+// Raw pixels go through the same shape so every protocol has a pixel baseline row.
+import { itemSize, type Dataset } from '../data/dataset.js';
 import { toFloatBatch } from '../data/fashion-mnist.js';
 import { Module } from '../nn/module.js';
 import { noGrad, Tensor } from '../tensor/tensor.js';
@@ -21,15 +21,18 @@ export interface ExtractOptions {
 
 export const EXTRACT_DEFAULTS = { batchSize: 256 } as const;
 
-export function checkImageSet(name: string, set: unknown): ImageSet {
-  const s = set as ImageSet;
-  if (s === null || typeof s !== 'object' || !(s.images instanceof Uint8Array) || !Array.isArray(s.shape) || s.shape.length !== 3)
-    throw invalidParameter(name, 'ImageSet {images: Uint8Array, labels, shape: [C, H, W], length}', set);
+// A data set of uint8 items of any shape: images (C, H, W), clips (C, T, H, W) or windows (L).
+// Every protocol here flattens what the encoder returns, so the item rank is the encoder's concern.
+export function checkItemSet(name: string, set: unknown): Dataset {
+  const s = set as Dataset;
+  if (s === null || typeof s !== 'object' || !(s.images instanceof Uint8Array) || !Array.isArray(s.shape) || s.shape.length === 0 ||
+    !s.shape.every((d) => Number.isInteger(d) && d >= 1))
+    throw invalidParameter(name, 'data set {images: Uint8Array, labels, shape: [C, H, W] images or [C, T, H, W] clips, length}', set);
   checkInt(`${name}.length`, s.length);
-  if (s.length === 0) throw outOfRange(name, 'a non-empty image set', `${s.length} images`);
-  const per = s.shape[0] * s.shape[1] * s.shape[2];
+  if (s.length === 0) throw outOfRange(name, 'a non-empty data set', `${s.length} items`);
+  const per = itemSize(s.shape);
   if (s.images.length !== s.length * per)
-    throw outOfRange(`${name}.images`, `${s.length} × ${per} pixels`, s.images);
+    throw outOfRange(`${name}.images`, `${s.length} × ${per} values`, s.images);
   if (s.labels !== null && (!(s.labels instanceof Int32Array) || s.labels.length !== s.length))
     throw outOfRange(`${name}.labels`, `null or Int32Array of ${s.length} labels`, s.labels);
   return s;
@@ -61,14 +64,13 @@ export function saveModes(m: Module): () => void {
 
 // Runs the model over the items in batches (no graph, current mode) and returns the flattened
 // outputs (N × prod(output.shape[1:])).
-export function forwardBatches(model: Module, set: ImageSet, idx: Int32Array, batchSize: number): FeatureSet {
-  const [C, H, W] = set.shape;
+export function forwardBatches(model: Module, set: Dataset, idx: Int32Array, batchSize: number): FeatureSet {
   let out: Float32Array | null = null;
   let dim = 0;
   noGrad(() => {
     for (let s = 0; s < idx.length; s += batchSize) {
       const b = idx.subarray(s, Math.min(idx.length, s + batchSize));
-      const y = model.forward(new Tensor(toFloatBatch(set, b), [b.length, C, H, W]));
+      const y = model.forward(new Tensor(toFloatBatch(set, b), [b.length, ...set.shape]));
       if (!(y instanceof Tensor) || y.ndim < 2 || y.shape[0] !== b.length)
         throw outOfRange('encoder output', `Tensor of shape [${b.length}, …]`, y instanceof Tensor ? `shape [${y.shape.join(', ')}]` : y);
       if (out === null) {
@@ -83,9 +85,9 @@ export function forwardBatches(model: Module, set: ImageSet, idx: Int32Array, ba
   return { features: out!, dim, labels: set.labels ? Int32Array.from(idx, (i) => set.labels![i]) : null };
 }
 
-export function extractFeatures(encoder: Module, set: ImageSet, opts?: ExtractOptions): FeatureSet {
+export function extractFeatures(encoder: Module, set: Dataset, opts?: ExtractOptions): FeatureSet {
   if (!(encoder instanceof Module)) throw invalidParameter('encoder', 'Module', encoder);
-  checkImageSet('set', set);
+  checkItemSet('set', set);
   const o = checkOptions<ExtractOptions>('options', opts, ['batchSize', 'indices']);
   const batchSize = checkInt('batchSize', o.batchSize ?? EXTRACT_DEFAULTS.batchSize, 1);
   const idx = checkIndices('indices', o.indices, set.length);
@@ -99,10 +101,10 @@ export function extractFeatures(encoder: Module, set: ImageSet, opts?: ExtractOp
 }
 
 // The pixel baseline: flattened pixels / 255, one row per item.
-export function rawPixels(set: ImageSet, opts?: { indices?: ArrayLike<number> }): FeatureSet {
-  checkImageSet('set', set);
+export function rawPixels(set: Dataset, opts?: { indices?: ArrayLike<number> }): FeatureSet {
+  checkItemSet('set', set);
   const o = checkOptions<{ indices: ArrayLike<number> }>('options', opts, ['indices']);
   const idx = checkIndices('indices', o.indices, set.length);
-  const dim = set.shape[0] * set.shape[1] * set.shape[2];
+  const dim = itemSize(set.shape);
   return { features: toFloatBatch(set, idx), dim, labels: set.labels ? Int32Array.from(idx, (i) => set.labels![i]) : null };
 }

@@ -16,7 +16,7 @@
 // Optimiser: SGD with momentum 0.9, weight decay on all parameters, cosine decay of the learning
 // rate to 0 over the run, no augmentation. Head init, batch order and everything else random come
 // from Generator(seed) (dropout layers inside the encoder draw from their own generator).
-import type { ImageSet } from '../data/fashion-mnist.js';
+import type { Dataset } from '../data/dataset.js';
 import { toFloatBatch } from '../data/fashion-mnist.js';
 import { Linear } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
@@ -28,7 +28,7 @@ import { Generator } from '../random.js';
 import { noGrad, Tensor } from '../tensor/tensor.js';
 import { checkInt, checkNumber, checkOneOf, checkOptions, invalidParameter, outOfRange } from '../validate.js';
 import { accuracy, argmaxRows, checkLabels, maxLabel } from './check.js';
-import { checkImageSet, checkIndices, EXTRACT_DEFAULTS, extractFeatures, forwardBatches, saveModes } from './features.js';
+import { checkIndices, checkItemSet, EXTRACT_DEFAULTS, extractFeatures, forwardBatches, saveModes } from './features.js';
 
 export type FineTuneMode = 'last-layer' | 'end-to-end';
 
@@ -81,10 +81,10 @@ function copyState(m: Module): StateCopy {
   return out;
 }
 
-export function fineTune(encoder: Module, trainSet: ImageSet, testSet: ImageSet, opts?: FineTuneOptions): FineTuneResult {
+export function fineTune(encoder: Module, trainSet: Dataset, testSet: Dataset, opts?: FineTuneOptions): FineTuneResult {
   if (!(encoder instanceof Module)) throw invalidParameter('encoder', 'Module', encoder);
-  checkImageSet('trainSet', trainSet);
-  checkImageSet('testSet', testSet);
+  checkItemSet('trainSet', trainSet);
+  checkItemSet('testSet', testSet);
   const o = checkOptions<FineTuneOptions>('options', opts, ['mode', 'epochs', 'lr', 'batchSize', 'seed', 'numClasses',
     'momentum', 'weightDecay', 'makeEncoder', 'trainIndices', 'testIndices', 'evalBatchSize']);
   const d = FINE_TUNE_DEFAULTS;
@@ -173,7 +173,6 @@ export function fineTune(encoder: Module, trainSet: ImageSet, testSet: ImageSet,
     };
   }
   try {
-    const [Ch, H, W] = trainSet.shape;
     const embed = (x: Tensor) => {
       const y = model.forward(x);
       return y.ndim === 2 ? y : flatten(y, 1);
@@ -192,7 +191,7 @@ export function fineTune(encoder: Module, trainSet: ImageSet, testSet: ImageSet,
     try {
       epochLosses = train([...model.parameters(), ...head.parameters()], (pos) => {
         const ids = Int32Array.from(pos, (p) => trIdx[p]);
-        return head.forward(embed(new Tensor(toFloatBatch(trainSet, ids), [ids.length, Ch, H, W])));
+        return head.forward(embed(new Tensor(toFloatBatch(trainSet, ids), [ids.length, ...trainSet.shape])));
       });
     } finally {
       modes();
@@ -205,7 +204,7 @@ export function fineTune(encoder: Module, trainSet: ImageSet, testSet: ImageSet,
       noGrad(() => {
         for (let s = 0; s < teIdx.length; s += evalBatchSize) {
           const ids = teIdx.subarray(s, Math.min(teIdx.length, s + evalBatchSize));
-          const logits = head.forward(embed(new Tensor(toFloatBatch(testSet, ids), [ids.length, Ch, H, W])));
+          const logits = head.forward(embed(new Tensor(toFloatBatch(testSet, ids), [ids.length, ...testSet.shape])));
           predictions.set(argmaxRows(logits.data, ids.length, C), s);
         }
       });

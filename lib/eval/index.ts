@@ -3,6 +3,8 @@
 // end-to-end fine-tuning, few-label subsets, and a results table that carries each protocol's settings.
 export { extractFeatures, rawPixels, EXTRACT_DEFAULTS } from './features.js';
 export type { FeatureSet, ExtractOptions } from './features.js';
+export { evaluateClipProbe } from './clip-probe.js';
+export type { ClipProbeOptions, ClipProbeResult } from './clip-probe.js';
 export { linearProbe, LINEAR_PROBE_DEFAULTS } from './linear-probe.js';
 export type { LinearProbeOptions, LinearProbeResult, WdCandidate } from './linear-probe.js';
 export { minimizeLbfgs, LBFGS_DEFAULTS } from './lbfgs.js';

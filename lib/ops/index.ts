@@ -9,3 +9,5 @@ export * from './upsample.js';
 export * from './loss.js';
 export * from './contrastive.js';
 export * from './embedding.js';
+export * from './frames.js';
+export * from './concat.js';

@@ -1,5 +1,6 @@
-// Shape ops: reshape/flatten (views sharing data), transpose of a matrix, concatenation and row
-// slicing along the first axis. Each op's backward sits next to its forward.
+// Shape ops: reshape/flatten (views sharing data), transpose of a matrix, channels <-> rows,
+// concatenation, row slicing along the first axis and narrowing along any axis. Each op's
+// backward sits next to its forward.
 import { attach, checkShape, needsGrad, sizeOf, Tensor, accumulateGrad } from '../tensor/tensor.js';
 import { native } from '../native/loader.js';
 import { checkInt, invalidParameter, outOfRange } from '../validate.js';
@@ -71,6 +72,24 @@ export function channelsToRows(x: Tensor): Tensor {
   });
 }
 
+// (N * S, C) -> (N, C, S): the inverse of channelsToRows for one spatial dim (token embeddings
+// (N * L, D) into a 1-D convolution's (N, D, L) layout, rows normalized per position back).
+export function rowsToChannels(x: Tensor, batch: number): Tensor {
+  checkRank('x', x, [2]);
+  const [R, C] = x.shape;
+  checkInt('batch', batch, 1);
+  if (R % batch) throw outOfRange('batch', `a divisor of the ${R} rows of x`, batch);
+  const S = R / batch;
+  const nb = native();
+  const out = new Float32Array(x.size);
+  nb.transposeBatched(out, x.data, batch, S, C);
+  return attach(new Tensor(out, [batch, C, S]), 'rowsToChannels', [x], (g) => {
+    const dx = new Float32Array(x.size);
+    nb.transposeBatched(dx, g, batch, C, S);
+    accumulateGrad(x, dx);
+  });
+}
+
 // Concatenates along axis 0 (the batch axis: two augmented views, patch pairs).
 export function cat(xs: readonly Tensor[]): Tensor {
   if (!Array.isArray(xs) || xs.length === 0) throw invalidParameter('xs', 'non-empty array of Tensors', xs);
@@ -110,5 +129,28 @@ export function sliceRows(x: Tensor, start: number, end: number): Tensor {
     const full = new Float32Array(x.size);
     full.set(g, start * row);
     accumulateGrad(x, full);
+  });
+}
+
+// Elements [start, start + length) along `dim`, all of every other dim (PyTorch's narrow, but a
+// copy). Causal convolution keeps the first L outputs of a conv padded on both sides with it.
+export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  checkTensor('x', x);
+  if (x.ndim < 1) throw outOfRange('x', 'Tensor of rank >= 1', `shape [${x.shape.join(', ')}]`);
+  checkInt('dim', dim, 0, x.ndim - 1);
+  const D = x.shape[dim];
+  checkInt('start', start, 0, D);
+  checkInt('length', length, 0, D - start);
+  // Row-major: `outer` blocks of D * inner elements, each copied as one contiguous run.
+  const outer = sizeOf(x.shape.slice(0, dim)), inner = sizeOf(x.shape.slice(dim + 1));
+  const run = length * inner, from = start * inner, block = D * inner;
+  const out = new Float32Array(outer * run);
+  for (let o = 0; o < outer; o++) out.set(x.data.subarray(o * block + from, o * block + from + run), o * run);
+  const shape = [...x.shape];
+  shape[dim] = length;
+  return attach(new Tensor(out, shape), 'narrow', [x], (g) => {
+    const dx = new Float32Array(x.size); // outside the kept range the gradient is zero
+    for (let o = 0; o < outer; o++) dx.set(g.subarray(o * run, (o + 1) * run), o * block + from);
+    accumulateGrad(x, dx);
   });
 }

@@ -1,6 +1,6 @@
 // Run reports: loss curve, accuracy against label budget, a 2-D map of the test embeddings and the
-// pretext task's figure (patch pairs, jigsaw, rotations, colorization) as PNGs, plus summary.md,
-// written into <run>/report/ (`selfsup report`).
+// pretext task's figure (patch pairs, jigsaw, rotations, colorization, temporal reconstruction) as
+// PNGs, plus summary.md, written into <run>/report/ (`selfsup report`).
 export { writeReport, samplePoints, REPORT_DEFAULTS, REPORT_FILES } from './report.js';
 export type { ReportOptions, ReportResult } from './report.js';
 export { embed2d, seededRandom, EMBED_DEFAULTS } from './embedding.js';
@@ -18,4 +18,5 @@ export { renderPatchPairs } from './patch-pairs.js';
 export { renderJigsaw } from './jigsaw-figure.js';
 export { renderRotations } from './rotation-figure.js';
 export { renderColorization } from './colorization-figure.js';
+export { renderTemporal } from './temporal-figure.js';
 export type { Figure, PretextFigureOptions } from './figure.js';

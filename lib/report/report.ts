@@ -3,14 +3,16 @@
 // summary.md rather than failing the others, while a folder that is not a run, a malformed
 // eval.json or bad options are errors. Files are written atomically, and a skipped plot's file
 // from an earlier report is removed so summary.md never sits beside a stale picture. Runs of a
-// pretext task with a figure (relative position, jigsaw, rotation, colorization) get it too, drawn
-// from the run's whole task (encoder and head) on held-out images: the test split of the data
-// option, or for colorization the held-out photo crops that photos.json rebuilds.
+// pretext task with a figure (relative position, jigsaw, rotation, colorization, temporal) get it
+// too, drawn from the run's whole task (encoder and head) on held-out images: the test split of the
+// data option, for colorization the held-out photo crops that photos.json rebuilds, for temporal
+// reconstruction Moving-MNIST clips made from the test images at the run's clip shape.
 import fs from 'node:fs';
 import path from 'node:path';
 import { resolveData, type DataSource } from '../cli/data.js';
 import { loadRunTask } from '../cli/eval-command.js';
 import { loadPhotoData, PHOTO_SPEC_FILE, type PhotoDataSpec } from '../cli/pretrain.js';
+import type { Dataset } from '../data/dataset.js';
 import { FASHION_MNIST_CLASSES } from '../data/fashion-mnist.js';
 import { extractFeatures } from '../eval/features.js';
 import { writeFileAtomic } from '../io/safetensors.js';
@@ -26,6 +28,7 @@ import { readEvalJson, type EvalFile } from './eval-json.js';
 import { renderLossPlot } from './loss-plot.js';
 import { readMetrics, type Metrics } from './metrics.js';
 import { pretextFigureFor, renderPretextFigure } from './pretext-figures.js';
+import { MAX_REPORT_CLIPS, reportClips } from './temporal-figure.js';
 import { EVAL_FILE, openRun, REPORT_DIR } from './run-files.js';
 import { buildSummary, type PlotStatus } from './summary.js';
 
@@ -109,6 +112,18 @@ export async function writeReport(runDir: string, opts?: ReportOptions): Promise
   const data = run.checkpoint ? await resolveData(o.data, limit) : null;
   const taskName = (run.config?.task as { name?: unknown } | undefined)?.name ?? run.checkpoint?.task;
   const figure = pretextFigureFor(taskName);
+  // Temporal runs read clips: the map and the figure use clips made from the test images
+  // (reportClips says which; at most MAX_REPORT_CLIPS, as a clip costs T times an image through
+  // the encoder and more); when they cannot be made, both plots say why.
+  let clips: { test: Dataset; description: string } | null = null, clipsNote: string | null = null;
+  if (taskName === 'temporal' && data) {
+    try {
+      clips = reportClips(data.test, run.checkpoint?.dataset, Math.min(points, MAX_REPORT_CLIPS), seed);
+    } catch (e) {
+      clipsNote = `no held-out clips for the temporal run (${(e as Error).message})`;
+    }
+  }
+  const mapData = taskName === 'temporal' ? clips : data;
   // Colorization's held-out images are the photo crops the run was tested on; they cannot be
   // rebuilt (photos.json missing, the photo folder moved): the figure is skipped, not the report.
   let photos: DataSource | null = null, photosNote: string | null = null;
@@ -153,20 +168,21 @@ export async function writeReport(runDir: string, opts?: ReportOptions): Promise
   }
   plots.push({ file: REPORT_FILES.accuracy, title: 'Accuracy against number of labels', note: accuracyNote });
 
-  let embedding: ReportResult['embedding'] = null, embeddingNote: string | null = run.checkpointNote, caption: string | undefined;
-  if (data) {
+  let embedding: ReportResult['embedding'] = null, embeddingNote: string | null = run.checkpointNote ?? clipsNote, caption: string | undefined;
+  if (mapData) {
+    const data = mapData, items = data.test.shape.length === 4 ? 'test clips' : 'test images';
     try {
       const { task: { encoder, name: task }, epochs } = runTask();
       const indices = samplePoints(data.test.length, points, seed);
-      log(`features: ${indices.length} test images`);
+      log(`features: ${indices.length} ${items}`);
       const f = extractFeatures(encoder, data.test, { indices });
       log(`UMAP: ${indices.length} points, ${f.dim} dims`);
       const t0 = performance.now();
       const coords = embed2d(f.features, f.dim, { seed, epochs: umapEpochs });
-      const what = `${indices.length} test images (${data.description})`;
+      const what = `${indices.length} ${items} (${data.description})`;
       log(`UMAP: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       write(REPORT_FILES.embedding, renderEmbeddingPlot(coords, f.labels, classNames(data.test), title(`test embeddings (${task}, epoch ${epochs})`),
-        `UMAP of ${f.dim}-dim encoder features, ${indices.length} test images, seed ${seed}`));
+        `UMAP of ${f.dim}-dim encoder features, ${indices.length} ${items}, seed ${seed}`));
       caption = `UMAP (${EMBED_DEFAULTS.nNeighbors} neighbours, min_dist ${EMBED_DEFAULTS.minDist}, ${umapEpochs} epochs, seed ${seed}) of the ` +
         `L2-normalised ${f.dim}-dim features of the checkpoint's encoder (${task}, epoch ${epochs}) for ${what}; colour = class.`;
       embedding = { indices, coords, labels: f.labels };
@@ -179,8 +195,8 @@ export async function writeReport(runDir: string, opts?: ReportOptions): Promise
 
   if (figure) {
     let note: string | null = run.checkpointNote, figureCaption: string | undefined;
-    const images = taskName === 'colorization' ? photos : data;
-    if (run.checkpoint && !images) note = photosNote;
+    const images = taskName === 'colorization' ? photos : taskName === 'temporal' ? clips : data;
+    if (run.checkpoint && !images) note = taskName === 'colorization' ? photosNote : clipsNote;
     else if (images) {
       try {
         const { task, epochs, metadata } = runTask();

@@ -7,3 +7,5 @@ export * from './relative-position.js';
 export * from './jigsaw.js';
 export { EncoderWithHead, type PretextEvalOptions } from './classifier-head.js';
 export * from './colorization.js';
+export * from './next-token.js';
+export * from './temporal.js';

@@ -8,15 +8,26 @@ import { SimCLR } from './simclr.js';
 import type { GridOptions } from '../pretext/patches.js';
 import { Colorization, type ColorizationLoss } from './colorization.js';
 import { Jigsaw } from './jigsaw.js';
+import { NextToken } from './next-token.js';
+import { CausalConvNet, type CausalConvSpec } from '../nn/causal-conv.js';
 import { RelativePosition } from './relative-position.js';
 import { Rotation } from './rotation.js';
+import { TemporalReconstruction, type TemporalLoss, type TemporalMode } from './temporal.js';
+import { VideoEncoder, type VideoEncoderSpec } from '../nn/video-encoder.js';
 import type { Task } from './task.js';
 
-export const TASK_NAMES = ['simclr', 'byol', 'rotation', 'relative-position', 'jigsaw', 'colorization'] as const;
+export const TASK_NAMES = ['simclr', 'byol', 'rotation', 'relative-position', 'jigsaw', 'colorization', 'next-token', 'temporal'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
 
 export function taskFromConfig(config: Record<string, unknown>): Task {
   if (config === null || typeof config !== 'object') throw invalidParameter('config', 'task config object', config);
+  // The text task has no image encoder: its whole network comes from its own spec.
+  if (config.task === 'next-token') return new NextToken({ model: new CausalConvNet(config.model as CausalConvSpec) });
+  // Temporal reconstruction reads clips: its encoder is a 3-D VideoEncoder, rebuilt from its spec.
+  if (config.task === 'temporal')
+    return new TemporalReconstruction({ encoder: new VideoEncoder(config.encoder as VideoEncoderSpec), hidden: config.hidden as number,
+      mode: config.mode as TemporalMode, loss: config.loss as TemporalLoss, decoderWidth: config.decoderWidth as number,
+      skip: config.skip as boolean });
   const encoder = new ConvEncoder(config.encoder as ConvEncoderSpec);
   switch (config.task) {
     case 'simclr':

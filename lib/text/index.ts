@@ -1,0 +1,5 @@
+export * from './tokenizer.js';
+export * from './corpus.js';
+export * from './fortunes.js';
+export * from './sample.js';
+export * from './source-probe.js';
