@@ -7,6 +7,7 @@
 //   class indices); else all of DIR is the training split and a seeded (seed 0) stratified 10% of
 //   each class, at least one image of every class with two or more, is held out as the test split.
 import fs from 'node:fs';
+import { itemSize, type Dataset } from '../data/dataset.js';
 import path from 'node:path';
 import { DEBIAN_FASHION_MNIST, EMBEDDED_FASHION_MNIST, fashionMnist, type ImageSet } from '../data/fashion-mnist.js';
 import { imageFolder, selectItems, type FolderImageSet } from '../data/image-folder.js';
@@ -25,9 +26,9 @@ export interface ResolveDataOptions {
 export const HOLDOUT_FRACTION = 0.1;
 const IDX_FILE = /^(train|t10k)-(images-idx3|labels-idx1)-ubyte(\.gz)?$/;
 
-function firstItems(set: ImageSet, n: number): ImageSet {
+export function firstItems<T extends Dataset>(set: T, n: number): T {
   if (n >= set.length) return set;
-  const per = set.shape[0] * set.shape[1] * set.shape[2];
+  const per = itemSize(set.shape);
   return { ...set, images: set.images.subarray(0, n * per), labels: set.labels ? set.labels.subarray(0, n) : null, length: n };
 }
 

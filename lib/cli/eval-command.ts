@@ -12,8 +12,33 @@ import { CHECKPOINT_FILE } from '../train/run-dir.js';
 import { checkInt } from '../validate.js';
 import { resolveData } from './data.js';
 import { evaluateEncoders, formatResultsTable, parseFractions, parseProtocols } from './evaluation.js';
+import { isSequenceTask, sequenceTransfer, temporalData, textData } from './sequence-tasks.js';
+import { VideoEncoder, type VideoEncoderSpec } from '../nn/video-encoder.js';
+
+// Temporal runs: clips generated as in pretraining (frame count and size from the run's config.json);
+// next-token runs: the source probe on --text or the embedded fortunes.
+async function evalSequenceRun(dir: string, task: Task, epochs: number, f: EvalFlags, seed: number): Promise<void> {
+  let shape: number[] = [];
+  try {
+    shape = (JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as { dataset?: { shape?: number[] } }).dataset?.shape ?? [];
+  } catch { /* the defaults below */ }
+  const flags = { data: f.data, text: f.text, clips: '2000', clipFrames: String(shape[1] ?? 10), clipSize: String(shape[2] ?? 64),
+    hidden: '2', mode: 'random', context: String((shape[0] ?? 65) - 1), limit: f.limit };
+  const data = task.name === 'temporal' ? await temporalData(flags, seed) : textData(flags, seed);
+  console.error(`selfsup eval: ${task.name} run ${dir} (${epochs} epochs) on ${data.description}`);
+  if (task.evaluate) {
+    const m = task.evaluate(data.test, { seed });
+    console.log(`held-out ${task.name}: ${Object.entries(m).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`).join(', ')}`);
+  }
+  const encoderSpec = (task.encoder as { spec?: VideoEncoderSpec }).spec;
+  const rows = sequenceTransfer(task, data, seed, task.name === 'temporal' && encoderSpec ? () => new VideoEncoder(encoderSpec) : null,
+    (s) => console.error(`eval: ${s}`));
+  fs.writeFileSync(path.join(dir, 'eval.json'), JSON.stringify({ data: data.description, rows }, null, 2) + '\n');
+  console.log(formatResultsTable(rows, { format: 'plain' }));
+}
 
 export interface EvalFlags {
+  text?: string;
   protocol: string;
   labels: string;
   data?: string;
@@ -56,6 +81,11 @@ export async function evalCommand(runDirs: string | string[], f: EvalFlags): Pro
   if (f.threads !== undefined) setNumThreads(checkInt('--threads', Number(f.threads), 1, 1024));
   const seed = checkInt('--seed', Number(f.seed), 0);
   const protocols = parseProtocols(f.protocol), fractions = parseFractions(f.labels);
+  const sequenceRuns = runs.map((dir) => ({ dir, ...loadRunTask(dir) })).filter((r) => isSequenceTask(r.task.name));
+  if (sequenceRuns.length > 0) {
+    if (runs.length > 1) throw new Error(`selfsup eval: ${sequenceRuns[0].dir} is a ${sequenceRuns[0].task.name} run; evaluate temporal and next-token runs one at a time`);
+    return evalSequenceRun(sequenceRuns[0].dir, sequenceRuns[0].task, sequenceRuns[0].epochs, f, seed);
+  }
   const loaded = runs.map((dir) => ({ dir, ...loadRunEncoder(dir) }));
   const data = await resolveData(f.data, f.limit === undefined ? undefined : checkInt('--limit', Number(f.limit), 2));
   const C = data.train.shape[0];

@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { info, version } from '../runtime.js';
 import { evalCommand } from './eval-command.js';
+import { sampleCommand } from './sample.js';
 import { pretrain } from './pretrain.js';
 
 const program = new Command();
@@ -30,10 +31,10 @@ program
 program
   .command('pretrain')
   .description('self-supervised pretraining (default: SimCLR on the embedded Fashion-MNIST sample), then a linear probe and kNN next to random init')
-  .option('--task <name>', 'simclr | byol | rotation | relative-position | jigsaw | colorization', 'simclr')
+  .option('--task <name>', 'simclr | byol | rotation | relative-position | jigsaw | colorization | temporal | next-token', 'simclr')
   .option('--data <dir>', 'folder with the Fashion-MNIST IDX files; or an image folder (PNG/JPEG/WebP, resized to 32x32, class = subfolder; train/ and test/ subfolders as the splits, else a seeded 10% held out); or "full" for Debian\'s /usr/share/datasets/fashion-mnist (default: the embedded sample)')
   .option('--epochs <n>', 'epochs', '15')
-  .option('--batch-size <n>', 'batch size', '128')
+  .option('--batch-size <n>', 'batch size (default: 128; 32 for colorization and temporal, 64 for next-token)')
   .option('--out <dir>', 'run folder for checkpoints, metrics and results (default: runs/<task>-<time>)')
   .option('--resume', 'continue the run in --out from its checkpoint')
   .option('--seed <n>', 'seed of initialization, batch order and augmentation', '0')
@@ -46,10 +47,18 @@ program
   .option('--jitter <n>', 'relative-position / jigsaw: random shift of each patch, up to n pixels (default: side/28)')
   .option('--aberration <mode>', 'relative-position / jigsaw on colour images: drop | gray | none (default: drop)')
   .option('--permutations <n>', 'jigsaw: number of tile permutations (classes)', '100')
-  .option('--loss <kind>', 'colorization: classification | l2 | l1', 'classification')
+  .option('--loss <kind>', 'colorization: classification | l2 | l1 (default classification); temporal: l2 | l1 (default l2)')
   .option('--crop <n>', 'colorization: side of the random photo crops', '64')
   .option('--crops-per-epoch <n>', 'colorization: random crops per epoch', '2048')
   .option('--holdout <n>', 'colorization: photos held out for evaluation (default: 10%, at least 1)')
+  .option('--frames <dir>', 'temporal: one folder of numbered frames (PNG/JPEG) per clip, instead of generated Moving-MNIST clips')
+  .option('--clips <n>', 'temporal: Moving-MNIST training clips (test clips: a quarter as many, from the test images)', '2000')
+  .option('--clip-frames <n>', 'temporal: frames per generated clip', '10')
+  .option('--clip-size <n>', 'temporal: frame side of generated clips (and of frame folders, resized)', '64')
+  .option('--hidden <k>', 'temporal: frames hidden per clip', '2')
+  .option('--mode <mode>', 'temporal: random (hide any K frames) | last (predict the last K)', 'random')
+  .option('--text <files>', 'next-token: text files or a folder of them, comma-separated (default: the embedded fortunes sample)')
+  .option('--context <n>', 'next-token: bytes of context per window', '64')
   .option('--threads <n>', 'threads for the kernels (default: all cores)')
   .option('--limit <n>', 'use only the first n training and test images (quick tries); colorization: the first n photos, and n images for the transfer evaluation')
   .option('--eval <protocols>', 'protocols to run after training', 'linear,knn')
@@ -62,11 +71,22 @@ program
   .option('--protocol <list>', 'linear,knn,finetune', 'linear,knn')
   .option('--labels <list>', 'label fractions, e.g. 1%,10%,100%', '100%')
   .option('--data <dir>', 'as for pretrain (default: the embedded sample)')
+  .option('--text <files>', 'next-token runs: text files or a folder for the source probe (default: the embedded fortunes)')
   .option('--seed <n>', 'seed of the label subsets and fine-tuning', '0')
   .option('--finetune-epochs <n>', 'epochs of fine-tuning', '2')
   .option('--threads <n>', 'threads for the kernels')
   .option('--limit <n>', 'use only the first n training and test images')
   .action(async (runs: string[], opts) => evalCommand(runs, opts));
+
+program
+  .command('sample <run>')
+  .description('generate text from a next-token run')
+  .option('--prompt <text>', 'text to continue (default: a line break)')
+  .option('--length <n>', 'bytes to generate', '200')
+  .option('--temperature <t>', 'sampling temperature (0: greedy)', '0.8')
+  .option('--seed <n>', 'seed of the sampling', '0')
+  .option('--threads <n>', 'threads for the kernels')
+  .action(async (run: string, opts) => { await sampleCommand(run, opts); });
 
 program
   .command('report <run>')

@@ -5,6 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ImageSet } from '../data/fashion-mnist.js';
+import type { ConvEncoder } from '../nn/encoders.js';
+import type { Module } from '../nn/module.js';
+import type { VideoEncoder } from '../nn/video-encoder.js';
+import type { Task } from '../tasks/task.js';
 import { photoCrops } from '../data/photo-crops.js';
 import { saveModule } from '../io/state.js';
 import { manualSeed } from '../random.js';
@@ -15,13 +19,14 @@ import type { OptimizerName } from '../train/options.js';
 import { checkInt, checkNumber, checkOneOf } from '../validate.js';
 import { resolveData, type DataSource } from './data.js';
 import { evaluateEncoders, formatResultsTable, parseProtocols } from './evaluation.js';
-import { buildTask, CLI_TASKS, defaultOptimizer, type TaskFlags } from './tasks.js';
+import { buildNextToken, buildTemporal, isSequenceTask, sequenceTransfer, temporalData, textData, type SequenceData, type SequenceFlags } from './sequence-tasks.js';
+import { buildTask, CLI_TASKS, defaultOptimizer, type ImageTask, type TaskFlags } from './tasks.js';
 
-export interface PretrainFlags extends TaskFlags {
+export interface PretrainFlags extends TaskFlags, Omit<SequenceFlags, 'data' | 'limit' | 'loss'> {
   task: string;
   data?: string;
   epochs: string;
-  batchSize: string;
+  batchSize?: string;
   out?: string;
   resume?: boolean;
   seed: string;
@@ -81,34 +86,60 @@ function isGray(set: ImageSet): boolean {
   return true;
 }
 
+// Per-task defaults where the general ones (batch 128; the optimizer's own lr) fit badly: big dense
+// outputs (colorization, temporal) want smaller batches; the byte model trains well at 3e-3.
+const DEFAULT_BATCH: Partial<Record<string, number>> = { colorization: 32, temporal: 32, 'next-token': 64 };
+const DEFAULT_LR: Partial<Record<string, number>> = { 'next-token': 3e-3 };
+
 export async function pretrain(f: PretrainFlags): Promise<void> {
   const taskName = checkOneOf('--task', f.task, CLI_TASKS);
   const epochs = checkInt('--epochs', Number(f.epochs), 1);
-  const batchSize = checkInt('--batch-size', Number(f.batchSize), 2);
+  const batchSize = f.batchSize === undefined ? DEFAULT_BATCH[taskName] ?? 128 : checkInt('--batch-size', Number(f.batchSize), 2);
   const seed = checkInt('--seed', Number(f.seed), 0);
   const optimizer: OptimizerName = f.optimizer === undefined ? defaultOptimizer(taskName) : checkOneOf('--optimizer', f.optimizer, ['lars', 'sgd', 'adamw'] as const);
   if (f.threads !== undefined) setNumThreads(checkInt('--threads', Number(f.threads), 1, 1024));
   if (f.resume && !f.out) throw new Error('--resume needs --out RUN_DIR (the run to continue)');
+  const sequenceFlags = f as unknown as SequenceFlags;
+  if (!isSequenceTask(taskName) && (f.frames !== undefined || f.text !== undefined))
+    throw new Error(`--frames and --text are for --task temporal and --task next-token, not ${taskName}`);
   const photos = taskName === 'colorization' ? await photoData(f.data, f, seed) : null;
-  const data = photos ?? await resolveData(f.data, f.limit === undefined ? undefined : checkInt('--limit', Number(f.limit), 2));
+  const sequence: SequenceData | null = taskName === 'temporal' ? await temporalData(sequenceFlags, seed)
+    : taskName === 'next-token' ? textData(sequenceFlags, seed) : null;
+  const data = photos ?? sequence ?? await resolveData(f.data, f.limit === undefined ? undefined : checkInt('--limit', Number(f.limit), 2));
   const runDir = f.out ?? path.join('runs', `${taskName}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`);
   console.error(`selfsup pretrain: ${taskName} on ${data.description}`);
   manualSeed(seed);
-  const colour = taskName === 'colorization' ? colorStatistics(data.train) : undefined;
-  const { task, encoder, makeEncoder } = buildTask(taskName, data.train.shape, f, colour);
-  const [, H, W] = data.train.shape;
-  console.error(`encoder: ${f.encoder} ${JSON.stringify(encoder.spec.widths)}, ${encoder.numParameters().toLocaleString()} parameters, ` +
-    `${(encoder.flops(H, W) / 1e6).toFixed(1)} MFLOP per ${H}x${W} image; ${optimizer}; run folder ${runDir}`);
+  const colour = taskName === 'colorization' ? colorStatistics(data.train as ImageSet) : undefined;
+  let task: Task, encoder: Module, makeEncoder: () => Module, describeEncoder: string;
+  if (taskName === 'temporal') {
+    const built = buildTemporal(sequenceFlags, data.train.shape);
+    ({ task, makeEncoder } = built);
+    encoder = task.encoder;
+    describeEncoder = `3-D conv encoder ${JSON.stringify((encoder as VideoEncoder).spec.widths)}, ${encoder.numParameters().toLocaleString()} parameters`;
+  } else if (taskName === 'next-token') {
+    task = buildNextToken(data.train.shape);
+    encoder = task.encoder;
+    makeEncoder = () => { throw new Error('unused'); };
+    describeEncoder = `causal dilated conv net, ${encoder.numParameters().toLocaleString()} parameters, context ${data.train.shape[0] - 1} bytes`;
+  } else {
+    const built = buildTask(taskName as ImageTask, data.train.shape as [number, number, number], f, colour);
+    ({ task, makeEncoder } = built);
+    encoder = built.encoder;
+    const [, H, W] = data.train.shape;
+    describeEncoder = `${f.encoder} ${JSON.stringify(built.encoder.spec.widths)}, ${encoder.numParameters().toLocaleString()} parameters, ` +
+      `${(built.encoder.flops(H, W) / 1e6).toFixed(1)} MFLOP per ${H}x${W} image`;
+  }
+  console.error(`encoder: ${describeEncoder}; ${optimizer}; run folder ${runDir}`);
   const t0 = Date.now();
   const result = await fit(task, data.train, {
     epochs, batchSize, seed, runDir, resume: !!f.resume, optimizer,
-    lr: f.lr === undefined ? undefined : checkNumber('--lr', Number(f.lr), 0, Infinity, true),
+    lr: f.lr === undefined ? DEFAULT_LR[taskName] : checkNumber('--lr', Number(f.lr), 0, Infinity, true),
   });
   const minutes = (Date.now() - t0) / 60000;
   console.error(`${result.stopped ? 'stopped' : 'done'} after ${result.epochs} epochs (${result.steps} steps, ${minutes.toFixed(1)} min), ` +
     `last loss ${result.lastLoss.toFixed(4)}; checkpoint ${result.checkpoint}`);
   if (photos) fs.writeFileSync(path.join(runDir, PHOTO_SPEC_FILE), JSON.stringify(photos.spec, null, 2) + '\n');
-  saveModule(encoder, path.join(runDir, 'encoder.safetensors'), { spec: JSON.stringify(encoder.spec), task: taskName });
+  saveModule(encoder, path.join(runDir, 'encoder.safetensors'), { spec: JSON.stringify((encoder as { spec?: unknown }).spec ?? null), task: taskName });
   if (result.stopped) return;
   // The task's own held-out metrics are cheap and always measured; --no-eval skips the transfer.
   if (task.evaluate) {
@@ -117,11 +148,19 @@ export async function pretrain(f: PretrainFlags): Promise<void> {
     console.log(`held-out ${taskName}: ${Object.entries(metrics).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`).join(', ')}`);
   }
   if (f.eval === false) return;
+  if (sequence) {
+    const rows = sequenceTransfer(task, sequence, seed, taskName === 'temporal' ? makeEncoder as () => VideoEncoder : null, (s) => console.error(`eval: ${s}`));
+    if (rows.length === 0) { console.error('transfer evaluation skipped: the clips have no labels (frame folders)'); return; }
+    fs.writeFileSync(path.join(runDir, 'eval.json'), JSON.stringify({ data: sequence.description, rows }, null, 2) + '\n');
+    console.log(formatResultsTable(rows, { format: 'plain' }));
+    return;
+  }
   // Transfer to labelled images: the training data when it has labels, else (photos) the embedded
   // Fashion-MNIST sample, which a one-channel encoder reads directly.
-  let labelled = data;
+  const imageEncoder = encoder as ConvEncoder;
+  let labelled = data as DataSource;
   if (!data.train.labels || !data.test.labels) {
-    if (encoder.spec.inChannels !== 1) {
+    if (imageEncoder.spec.inChannels !== 1) {
       console.error('transfer evaluation skipped: the data has no labels (an image folder without class subfolders)');
       return;
     }
@@ -130,7 +169,7 @@ export async function pretrain(f: PretrainFlags): Promise<void> {
   }
   const protocols = parseProtocols(f.eval);
   manualSeed(seed);
-  const rows = evaluateEncoders([{ name: `${taskName} ${result.epochs} ep`, encoder }, { name: 'random init', encoder: makeEncoder() }],
+  const rows = evaluateEncoders([{ name: `${taskName} ${result.epochs} ep`, encoder: imageEncoder }, { name: 'random init', encoder: makeEncoder() as ConvEncoder }],
     labelled.train, labelled.test, { protocols, fractions: [1], seed, finetuneEpochs: 2 }, (s) => console.error(`eval: ${s}`));
   fs.writeFileSync(path.join(runDir, 'eval.json'), JSON.stringify({ data: labelled.description, rows }, null, 2) + '\n');
   console.log(formatResultsTable(rows, { format: 'plain' }));

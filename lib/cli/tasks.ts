@@ -14,8 +14,9 @@ import type { Task } from '../tasks/task.js';
 import type { OptimizerName } from '../train/options.js';
 import { checkInt, checkNumber, checkOneOf } from '../validate.js';
 
-export const CLI_TASKS = ['simclr', 'byol', 'rotation', 'relative-position', 'jigsaw', 'colorization'] as const;
+export const CLI_TASKS = ['simclr', 'byol', 'rotation', 'relative-position', 'jigsaw', 'colorization', 'temporal', 'next-token'] as const;
 export type CliTask = (typeof CLI_TASKS)[number];
+export type ImageTask = Exclude<CliTask, 'temporal' | 'next-token'>;
 
 export interface TaskFlags {
   encoder: string;
@@ -54,7 +55,7 @@ export interface BuiltTask {
   makeEncoder: () => ConvEncoder; // the same architecture, freshly initialized (random-init rows)
 }
 
-export function buildTask(name: CliTask, shape: readonly [number, number, number], f: TaskFlags, colour?: { prior: Float64Array; meanAb: [number, number] }): BuiltTask {
+export function buildTask(name: ImageTask, shape: readonly [number, number, number], f: TaskFlags, colour?: { prior: Float64Array; meanAb: [number, number] }): BuiltTask {
   const preset = checkOneOf('--encoder', f.encoder, Object.keys(ENCODER_PRESETS));
   const [C, H, W] = shape;
   const patchTask = name === 'relative-position' || name === 'jigsaw';
