@@ -3,18 +3,14 @@
 // (a siamese "context-free network"); the concatenated features feed an MLP that names the
 // permutation (P-way cross-entropy). Tiles are normalized one by one (no shortcut through
 // brightness), and the encoder standardizes its input so full images transfer.
-import type { ImageSet } from '../data/fashion-mnist.js';
 import { ConvEncoder, mlp } from '../nn/encoders.js';
-import { crossEntropy } from '../ops/loss.js';
-import { reshape } from '../ops/shape.js';
-import { checkGrid, jigsawTiles, patchRecord, type GridGeometry, type GridOptions } from '../pretext/patches.js';
+import { checkGrid, jigsawTiles, type GridGeometry, type GridOptions, type PatchSample } from '../pretext/patches.js';
 import { jigsawPermutations } from '../pretext/permutations.js';
 import { Generator } from '../random.js';
-import { Tensor } from '../tensor/tensor.js';
 import { checkInt, checkOptions } from '../validate.js';
-import { EncoderWithHead, predictInEvalMode, pretextAccuracy, type PretextEvalOptions, type PretextPrediction } from './classifier-head.js';
-import { checkPatchEncoder } from './relative-position.js';
-import type { Batch, StepContext, Task } from './task.js';
+import { EncoderWithHead } from './classifier-head.js';
+import { checkPatchEncoder, GridPatchTask } from './grid-task.js';
+import type { Batch } from './task.js';
 
 export interface JigsawOptions extends GridOptions {
   encoder: ConvEncoder;
@@ -22,15 +18,17 @@ export interface JigsawOptions extends GridOptions {
   hiddenDim?: number;
 }
 
-export class Jigsaw implements Task {
+export class Jigsaw extends GridPatchTask {
   readonly name = 'jigsaw';
   readonly encoder: ConvEncoder;
   readonly model: EncoderWithHead;
   readonly grid: GridGeometry;
+  protected readonly patchesPerImage = 9;
   readonly perms: Int32Array;
   private readonly hidden: number;
 
   constructor(opts: JigsawOptions) {
+    super();
     const o = checkOptions<JigsawOptions>('options', opts, ['encoder', 'permutations', 'hiddenDim', 'patch', 'gap', 'jitter', 'aberration']);
     this.encoder = checkPatchEncoder(o.encoder);
     this.grid = checkGrid({ patch: o.patch!, gap: o.gap, jitter: o.jitter, aberration: o.aberration }, Infinity, Infinity);
@@ -45,29 +43,8 @@ export class Jigsaw implements Task {
     return this.perms.length / 9;
   }
 
-  private forward(batch: Batch, g: Generator, record?: Float32Array): PretextPrediction {
-    const { patches, labels } = jigsawTiles(batch, g, this.perms, this.grid, record);
-    const f = this.encoder.forward(patches); // (9N, F), the tiles of one puzzle consecutive
-    return { inputs: patches, logits: this.model.head.forward(reshape(f, [labels.length, 9 * this.encoder.outFeatures])), labels, record: record ?? null };
-  }
-
-  // evaluate()'s sampling of one batch, in eval mode without a graph, with each patch's position.
-  predict(batch: Batch, generator: Generator): PretextPrediction {
-    return predictInEvalMode(this.model, () => this.forward(batch, generator, patchRecord(batch.shape[0])));
-  }
-
-  checkInput(shape: readonly number[]): void {
-    const [, H, W] = shape;
-    checkGrid(this.grid, H, W);
-  }
-
-  loss(batch: Batch, ctx: StepContext): Tensor {
-    const { logits, labels } = this.forward(batch, ctx.generator);
-    return crossEntropy(logits, labels);
-  }
-
-  evaluate(set: ImageSet, opts?: PretextEvalOptions): Record<string, number> {
-    return pretextAccuracy(this.model, set, opts, (b, g) => this.forward(b, g));
+  protected sample(batch: Batch, g: Generator, record?: Float32Array): PatchSample {
+    return jigsawTiles(batch, g, this.perms, this.grid, record);
   }
 
   config(): Record<string, unknown> {
