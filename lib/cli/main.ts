@@ -47,7 +47,7 @@ program
   .option('--jitter <n>', 'relative-position / jigsaw: random shift of each patch, up to n pixels (default: side/28)')
   .option('--aberration <mode>', 'relative-position / jigsaw on colour images: drop | gray | none (default: drop)')
   .option('--permutations <n>', 'jigsaw: number of tile permutations (classes)', '100')
-  .option('--loss <kind>', 'colorization: classification | l2 | l1 (default classification); temporal: l2 | l1 (default l2)')
+  .option('--loss <kind>', 'colorization: l2 | l1 | classification (default l2); temporal: l2 | l1 (default l2)')
   .option('--crop <n>', 'colorization: side of the random photo crops', '64')
   .option('--crops-per-epoch <n>', 'colorization: random crops per epoch', '2048')
   .option('--holdout <n>', 'colorization: photos held out for evaluation (default: 10%, at least 1)')

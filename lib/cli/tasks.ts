@@ -87,7 +87,7 @@ export function buildTask(name: ImageTask, shape: readonly [number, number, numb
       task = new Jigsaw({ encoder, ...grid(), permutations: f.permutations === undefined ? 100 : checkInt('--permutations', Number(f.permutations), 2, 362_880) });
       break;
     case 'colorization':
-      task = new Colorization({ encoder, loss: checkOneOf('--loss', f.loss ?? 'classification', ['classification', 'l2', 'l1'] as const) as ColorizationLoss,
+      task = new Colorization({ encoder, loss: checkOneOf('--loss', f.loss ?? 'l2', ['classification', 'l2', 'l1'] as const) as ColorizationLoss,
         prior: colour?.prior ?? null, meanAb: colour?.meanAb });
       break;
   }
