@@ -34,15 +34,19 @@ describe('fineTune', () => {
     const enc = tinyCnn(1);
     const before = snapshot(enc);
     const t0 = performance.now();
-    const r = fineTune(enc, train, test, { mode: 'last-layer', trainIndices, testIndices, epochs: 3, seed: 1 });
+    const r = fineTune(enc, train, test, { mode: 'last-layer', trainIndices, testIndices, epochs: 3, seed: 1, minSteps: 0 });
     console.log(`last-layer fine-tune (random-init encoder): ${(r.accuracy * 100).toFixed(1)}% in ${(performance.now() - t0).toFixed(0)} ms; epoch losses ${r.epochLosses.map((l) => l.toFixed(3)).join(' ')}`);
     expect(r.accuracy).toBeGreaterThan(0.5);
     expect(r.epochLosses[2]).toBeLessThan(r.epochLosses[0]);
     expect(r.encoder).toBeNull();
     expect(r.head.weight.shape).toEqual([10, 784]);
     expect(snapshot(enc)).toEqual(before);
-    const again = fineTune(enc, train, test, { mode: 'last-layer', trainIndices, testIndices, epochs: 3, seed: 1 });
+    const again = fineTune(enc, train, test, { mode: 'last-layer', trainIndices, testIndices, epochs: 3, seed: 1, minSteps: 0 });
     expect(Array.from(again.predictions)).toEqual(Array.from(r.predictions));
+    // Few labels: the default minSteps adds epochs (100 items, batch 64: 2 steps an epoch -> 150 epochs).
+    const few = fineTune(enc, train, test, { mode: 'last-layer', trainIndices: range(100), testIndices, seed: 1 });
+    expect(few.steps).toBe(300);
+    expect(few.settings).toMatch(/150 ep \(300 steps\)/);
   });
 
   it('end to end: trains a copy (makeEncoder) or restores the encoder; beats chance clearly', () => {
@@ -50,14 +54,14 @@ describe('fineTune', () => {
     enc.layers[1].eval(); // mixed flags must come back as they were
     const before = snapshot(enc);
     const t0 = performance.now();
-    const r = fineTune(enc, train, test, { mode: 'end-to-end', trainIndices, testIndices, epochs: 2, seed: 2 });
+    const r = fineTune(enc, train, test, { mode: 'end-to-end', trainIndices, testIndices, epochs: 2, seed: 2, minSteps: 0 });
     console.log(`end-to-end fine-tune: ${(r.accuracy * 100).toFixed(1)}% in ${(performance.now() - t0).toFixed(0)} ms; epoch losses ${r.epochLosses.map((l) => l.toFixed(3)).join(' ')}`);
     expect(r.accuracy).toBeGreaterThan(0.6);
     expect(r.steps).toBe(2 * 16);
     expect(r.encoder).toBeNull();
     expect(snapshot(enc)).toEqual(before);
     // With a factory the trained copy comes back; same seed → same result as the in-place run.
-    const c = fineTune(enc, train, test, { mode: 'end-to-end', trainIndices, testIndices, epochs: 2, seed: 2, makeEncoder: () => tinyCnn(99) });
+    const c = fineTune(enc, train, test, { mode: 'end-to-end', trainIndices, testIndices, epochs: 2, seed: 2, minSteps: 0, makeEncoder: () => tinyCnn(99) });
     expect(c.accuracy).toBe(r.accuracy);
     expect(c.encoder).not.toBeNull();
     expect(c.encoder).not.toBe(enc);
@@ -69,7 +73,7 @@ describe('fineTune', () => {
   it('few labels: 10% stratified subset still beats chance', () => {
     const sub = stratifiedSubset(Int32Array.from(trainIndices, (i) => train.labels![i]), 0.1, 0);
     expect(Math.abs(sub.length - 100)).toBeLessThanOrEqual(5); // per-class rounding
-    const r = fineTune(tinyCnn(3), train, test, { trainIndices: sub, testIndices, epochs: 5, batchSize: 20, seed: 3 });
+    const r = fineTune(tinyCnn(3), train, test, { trainIndices: sub, testIndices, epochs: 5, batchSize: 20, seed: 3, minSteps: 0 });
     console.log(`10%-label fine-tune (last layer, ${sub.length} labels): ${(r.accuracy * 100).toFixed(1)}%`);
     expect(r.accuracy).toBeGreaterThan(0.35);
   });
@@ -78,6 +82,7 @@ describe('fineTune', () => {
     const enc = tinyCnn(4);
     expect(() => fineTune(enc, train, test, { mode: 'linear' as never })).toThrow(/mode/);
     expect(() => fineTune(enc, train, test, { epochs: 0 })).toThrow(/epochs/);
+    expect(() => fineTune(enc, train, test, { minSteps: -1 })).toThrow(/minSteps/);
     expect(() => fineTune(enc, train, test, { lr: 0 })).toThrow(/lr/);
     expect(() => fineTune(enc, train, test, { trainIndices: [] })).toThrow(/trainIndices/);
     expect(() => fineTune(enc, train, test, { testIndices: [2000] })).toThrow(/testIndices\[0\]/);
