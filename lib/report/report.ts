@@ -15,6 +15,9 @@ import { loadPhotoData, PHOTO_SPEC_FILE, type PhotoDataSpec } from '../cli/pretr
 import type { Dataset } from '../data/dataset.js';
 import { FASHION_MNIST_CLASSES } from '../data/fashion-mnist.js';
 import { extractFeatures } from '../eval/features.js';
+import { NextToken } from '../tasks/next-token.js';
+import { fortunesSampleDocuments } from '../text/fortunes.js';
+import { documentFeatures, SOURCE_PROBE_DEFAULTS } from '../text/source-probe.js';
 import { writeFileAtomic } from '../io/safetensors.js';
 import { Generator } from '../random.js';
 import { version } from '../runtime.js';
@@ -169,26 +172,44 @@ export async function writeReport(runDir: string, opts?: ReportOptions): Promise
   plots.push({ file: REPORT_FILES.accuracy, title: 'Accuracy against number of labels', note: accuracyNote });
 
   let embedding: ReportResult['embedding'] = null, embeddingNote: string | null = run.checkpointNote ?? clipsNote, caption: string | undefined;
-  if (mapData) {
-    const data = mapData, items = data.test.shape.length === 4 ? 'test clips' : 'test images';
+  // What the map shows: encoder features of test images or clips; for next-token runs the
+  // mean-pooled features of the embedded fortunes' held-out documents, coloured by source file.
+  const mapSource = (): { features: Float32Array; dim: number; labels: Int32Array | null; indices: Int32Array; names: readonly string[]; items: string; description: string } | null => {
+    const { task: t } = runTask();
+    if (t instanceof NextToken) {
+      const docs = fortunesSampleDocuments({ seed });
+      const held = Array.from(docs.heldOut.keys()).filter((i) => docs.heldOut[i]);
+      const pick = Array.from(samplePoints(held.length, points, seed), (k) => held[k]);
+      const dim = t.model.spec.channels;
+      return { features: documentFeatures(t.model, pick.map((i) => docs.bytes[i]), SOURCE_PROBE_DEFAULTS.window), dim,
+        labels: Int32Array.from(pick, (i) => docs.labels[i]), indices: Int32Array.from(pick), names: docs.names, items: 'held-out documents',
+        description: 'the embedded fortunes sample' };
+    }
+    if (!mapData) return null;
+    const indices = samplePoints(mapData.test.length, points, seed);
+    const items = mapData.test.shape.length === 4 ? 'test clips' : 'test images';
+    log(`features: ${indices.length} ${items}`);
+    const f = extractFeatures(t.encoder, mapData.test, { indices });
+    return { ...f, indices, names: classNames(mapData.test), items, description: mapData.description };
+  };
+  if (mapData || taskName === 'next-token') {
     try {
-      const { task: { encoder, name: task }, epochs } = runTask();
-      const indices = samplePoints(data.test.length, points, seed);
-      log(`features: ${indices.length} ${items}`);
-      const f = extractFeatures(encoder, data.test, { indices });
-      log(`UMAP: ${indices.length} points, ${f.dim} dims`);
+      const { task: { name: task }, epochs } = runTask();
+      const f = mapSource()!;
+      const n = f.features.length / f.dim;
+      log(`UMAP: ${n} points, ${f.dim} dims`);
       const t0 = performance.now();
       const coords = embed2d(f.features, f.dim, { seed, epochs: umapEpochs });
-      const what = `${indices.length} ${items} (${data.description})`;
+      const what = `${n} ${f.items} (${f.description})`;
       log(`UMAP: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      write(REPORT_FILES.embedding, renderEmbeddingPlot(coords, f.labels, classNames(data.test), title(`test embeddings (${task}, epoch ${epochs})`),
-        `UMAP of ${f.dim}-dim encoder features, ${indices.length} ${items}, seed ${seed}`));
+      write(REPORT_FILES.embedding, renderEmbeddingPlot(coords, f.labels, f.names, title(`test embeddings (${task}, epoch ${epochs})`),
+        `UMAP of ${f.dim}-dim encoder features, ${n} ${f.items}, seed ${seed}`));
       caption = `UMAP (${EMBED_DEFAULTS.nNeighbors} neighbours, min_dist ${EMBED_DEFAULTS.minDist}, ${umapEpochs} epochs, seed ${seed}) of the ` +
-        `L2-normalised ${f.dim}-dim features of the checkpoint's encoder (${task}, epoch ${epochs}) for ${what}; colour = class.`;
-      embedding = { indices, coords, labels: f.labels };
+        `L2-normalised ${f.dim}-dim features of the checkpoint's encoder (${task}, epoch ${epochs}) for ${what}; colour = ${taskName === 'next-token' ? 'source file' : 'class'}.`;
+      embedding = { indices: f.indices, coords, labels: f.labels };
     } catch (e) {
       // The plots already written stand; this one is explained instead.
-      embeddingNote = `the encoder could not be mapped on ${data.description} (${(e as Error).message}; --data picks the images)`;
+      embeddingNote = `the encoder could not be mapped on ${mapData?.description ?? 'the embedded fortunes'} (${(e as Error).message}; --data picks the images)`;
     }
   }
   plots.push({ file: REPORT_FILES.embedding, title: 'Test embeddings', note: embedding ? null : embeddingNote, caption });
