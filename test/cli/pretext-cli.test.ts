@@ -58,7 +58,7 @@ describe('selfsup CLI: pretext tasks', () => {
     const r = run(['pretrain', '--task', 'colorization', '--data', path.join(dir, 'colour'), '--crop', '32', '--crops-per-epoch', '64',
       '--epochs', '1', '--batch-size', '16', '--eval', 'linear', '--limit', '256', '--out', out]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/held-out colorization: abError [\d.]+, psnr [\d.]+, grayAbError [\d.]+, grayPsnr [\d.]+, images 16, meanAbError [\d.]+, meanPsnr [\d.]+/);
+    expect(r.stdout).toMatch(/held-out colorization: abError [\d.]+, psnr [\d.]+, pooledPsnr [\d.]+, grayAbError [\d.]+, grayPsnr [\d.]+, grayPooledPsnr [\d.]+, images 16, meanAbError [\d.]+, meanPsnr [\d.]+, meanPooledPsnr [\d.]+/);
     expect(r.stderr).toMatch(/transfer evaluation on the embedded Fashion-MNIST sample/);
     expect(r.stdout).toMatch(/colorization 1 ep\s+linear/);
     expect(JSON.parse(fs.readFileSync(path.join(out, 'photos.json'), 'utf8')).size).toBe(32);

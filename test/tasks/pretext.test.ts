@@ -149,6 +149,7 @@ describe('colorization', () => {
       expect(m.images).toBe(16);
       expect(m.abError).toBeLessThan(m.grayAbError);
       expect(m.psnr).toBeGreaterThan(m.grayPsnr);
+      expect(m.pooledPsnr).toBeGreaterThan(m.grayPooledPsnr);
       expect(Number.isFinite(m.meanPsnr)).toBe(true);
     });
 
