@@ -117,7 +117,7 @@ export async function pretrain(f: PretrainFlags): Promise<void> {
     encoder = task.encoder;
     describeEncoder = `3-D conv encoder ${JSON.stringify((encoder as VideoEncoder).spec.widths)}, ${encoder.numParameters().toLocaleString()} parameters`;
   } else if (taskName === 'next-token') {
-    task = buildNextToken(data.train.shape);
+    task = buildNextToken(data.train.shape, sequenceFlags.width);
     encoder = task.encoder;
     makeEncoder = () => { throw new Error('unused'); };
     describeEncoder = `causal dilated conv net, ${encoder.numParameters().toLocaleString()} parameters, context ${data.train.shape[0] - 1} bytes`;

@@ -39,7 +39,7 @@ export interface SequenceFlags {
   mode: string;
   loss?: string;
   context: string;
-  channels?: string;
+  width?: string;
   limit?: string;
 }
 
@@ -109,8 +109,8 @@ export function buildTemporal(f: SequenceFlags, shape: readonly number[]): { tas
   return { task, makeEncoder: () => new VideoEncoder(spec) };
 }
 
-export function buildNextToken(shape: readonly number[]): Task {
-  const task = new NextToken();
+export function buildNextToken(shape: readonly number[], width?: string): Task {
+  const task = new NextToken(width === undefined ? {} : { spec: { channels: checkInt('--width', Number(width), 1) } });
   task.checkInput(shape);
   return task;
 }
