@@ -59,6 +59,7 @@ program
   .option('--mode <mode>', 'temporal: random (hide any K frames) | last (predict the last K)', 'random')
   .option('--text <files>', 'next-token: text files or a folder of them, comma-separated (default: the embedded fortunes sample)')
   .option('--context <n>', 'next-token: bytes of context per window', '64')
+  .option('--stride <n>', 'next-token: bytes between window starts (default: the context; smaller overlaps the windows)')
   .option('--width <n>', 'next-token: channels of the causal conv net (default 64)')
   .option('--threads <n>', 'threads for the kernels (default: all cores)')
   .option('--limit <n>', 'use only the first n training and test images (quick tries); colorization: the first n photos, and n images for the transfer evaluation')

@@ -39,6 +39,7 @@ export interface SequenceFlags {
   mode: string;
   loss?: string;
   context: string;
+  stride?: string;
   width?: string;
   limit?: string;
 }
@@ -88,13 +89,15 @@ export function textData(f: SequenceFlags, seed: number): SequenceData {
 
 function textCorpus(f: SequenceFlags, seed: number): SequenceData {
   const context = checkInt('--context', Number(f.context), 1);
+  // Overlapping training windows (stride < context) show each byte after contexts of several lengths.
+  const stride = f.stride === undefined ? context : checkInt('--stride', Number(f.stride), 1, context);
   if (f.text === undefined) {
-    const c = fortunesSample({ context, seed });
+    const c = fortunesSample({ context, stride, seed });
     return { train: c.train, test: c.test, labelled: true, documents: fortunesSampleDocuments({ seed }),
       description: `the embedded fortunes sample (${EMBEDDED_FORTUNES}): ${c.train.length} train / ${c.test.length} test windows of ${context} + 1 bytes` };
   }
   const sources = f.text.includes(',') ? f.text.split(',').map((s) => s.trim()).filter((s) => s !== '') : f.text;
-  const c = textFiles(sources, { context, seed });
+  const c = textFiles(sources, { context, stride, seed });
   return { train: c.train, test: c.test, labelled: true, documents: documentsOf(sources, { seed }),
     description: `text ${Array.isArray(sources) ? sources.join(', ') : sources}: ${c.train.length} train / ${c.test.length} test windows of ${context} + 1 bytes` };
 }

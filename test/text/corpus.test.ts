@@ -50,10 +50,13 @@ describe('textFiles', () => {
     expect(items(b)).toEqual(['abcde', 'efghi', 'ijklm', 'mnopq', 'qrstu', 'uvwxy', 'vwxyz']);
     expect(Array.from(b.labels)).toEqual(new Array(7).fill(1));
     expect(new Set(b.documents).size).toBe(1);
-    // stride 2: overlapping windows; every byte after the first is still a target.
+    // stride 2: overlapping training windows; every byte after the first is still a target. The
+    // held-out split keeps stride = context, so its bytes are scored once.
     const s2 = textFiles([path.join(dir, 'a.txt'), path.join(dir, 'b.txt')], { context: 4, stride: 2, holdout: 0.5, separator: null });
-    const a2 = [s2.train, s2.test].find((s) => s.labels[0] === 0)!;
-    expect(items(a2)).toEqual(['01234', '23456', '45678', '6789\n']);
+    const aTrains = s2.train.labels[0] === 0;
+    const a2 = aTrains ? s2.train : s2.test, b2 = aTrains ? s2.test : s2.train;
+    expect(items(a2)).toEqual(aTrains ? ['01234', '23456', '45678', '6789\n'] : ['01234', '45678', '6789\n']);
+    expect(items(b2).length).toBe(aTrains ? 7 : 12); // b.txt: 7 windows at stride 4 (held out), 12 at stride 2
   });
 
   it('holds out whole documents, seeded, and labels windows by source file', () => {
