@@ -19,6 +19,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { itemSize, type Dataset } from './dataset.js';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { checkBool, checkInt, checkOptions, invalidParameter, outOfRange } from '../validate.js';
 import type { ImageSet } from './fashion-mnist.js';
@@ -256,17 +257,20 @@ export async function imageFolder(dir: string, opts: ImageFolderOptions): Promis
   return { images, labels, shape: [C, H, W], length: N, source: dir, classes, files };
 }
 
-// Items `indices` of a set, in that order (a copy); an image folder's files and classes follow.
-export function selectItems<T extends ImageSet>(set: T, indices: ArrayLike<number>): T {
-  const per = set.shape[0] * set.shape[1] * set.shape[2];
+// Items `indices` of a set (any item shape), in that order (a copy); an image folder's files and
+// classes, and a frame folder's clips, follow.
+export function selectItems<T extends Dataset>(set: T, indices: ArrayLike<number>): T {
+  const per = itemSize(set.shape);
   const images = new Uint8Array(indices.length * per);
   for (let i = 0; i < indices.length; i++) {
     const j = checkInt(`indices[${i}]`, indices[i], 0, set.length - 1);
     images.set(set.images.subarray(j * per, (j + 1) * per), i * per);
   }
   const out: T = { ...set, images, length: indices.length, labels: set.labels ? Int32Array.from(indices, (j) => set.labels![j]) : null };
-  const files = (set as unknown as { files?: unknown }).files;
-  if (Array.isArray(files)) (out as unknown as { files: string[] }).files = Array.from(indices, (j) => files[j] as string);
+  for (const key of ['files', 'clips'] as const) {
+    const list = (set as unknown as Record<string, unknown>)[key];
+    if (Array.isArray(list) && list.length === set.length) (out as unknown as Record<string, unknown>)[key] = Array.from(indices, (j) => list[j]);
+  }
   return out;
 }
 

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../lib/native/loader.js';
 
@@ -44,6 +45,23 @@ describe('selfsup CLI: temporal and next-token', () => {
     const bad = run(['sample', path.join(dir, 'temporal'), '--prompt', 'x']);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/needs a next-token run/);
+  });
+
+  it('temporal on frame folders: the clips are read, split and trained on (no labels, so no probe)', async () => {
+    const frames = path.join(dir, 'frames');
+    for (let c = 0; c < 6; c++)
+      for (let t = 0; t < 5; t++) {
+        const px = Buffer.alloc(16 * 16);
+        for (let y = 0; y < 16; y++) for (let x = 0; x < 16; x++) px[y * 16 + x] = ((x + t * (c + 1)) % 16) * 16;
+        fs.mkdirSync(path.join(frames, `clip${c}`), { recursive: true });
+        await sharp(px, { raw: { width: 16, height: 16, channels: 1 } }).png().toFile(path.join(frames, `clip${c}`, `f${t + 1}.png`));
+      }
+    const out = path.join(dir, 'frames-run');
+    const r = run(['pretrain', '--task', 'temporal', '--frames', frames, '--clip-size', '16', '--epochs', '1', '--batch-size', '2', '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/frame folders in .*: 5 train \/ 1 test clips of 1x5x16x16/);
+    expect(r.stdout).toMatch(/held-out temporal: mse [\d.]+/);
+    expect(r.stderr).toMatch(/transfer evaluation skipped: the clips have no labels/);
   });
 
   it('bad input: one clear line, no run folder', () => {
