@@ -110,7 +110,9 @@ export async function pretrain(f: PretrainFlags): Promise<void> {
   console.error(`selfsup pretrain: ${taskName} on ${data.description}`);
   manualSeed(seed);
   const colour = taskName === 'colorization' ? colorStatistics(data.train as ImageSet) : undefined;
-  let task: Task, encoder: Module, makeEncoder: () => Module, describeEncoder: string;
+  // makeEncoder: the same architecture freshly initialized, for the random-init rows (next-token's
+  // source probe builds its own).
+  let task: Task, encoder: Module, makeEncoder: (() => Module) | null = null, describeEncoder: string;
   if (taskName === 'temporal') {
     const built = buildTemporal(sequenceFlags, data.train.shape);
     ({ task, makeEncoder } = built);
@@ -119,7 +121,6 @@ export async function pretrain(f: PretrainFlags): Promise<void> {
   } else if (taskName === 'next-token') {
     task = buildNextToken(data.train.shape, sequenceFlags.width);
     encoder = task.encoder;
-    makeEncoder = () => { throw new Error('unused'); };
     describeEncoder = `causal dilated conv net, ${encoder.numParameters().toLocaleString()} parameters, context ${data.train.shape[0] - 1} bytes`;
   } else {
     const built = buildTask(taskName as ImageTask, data.train.shape as [number, number, number], f, colour);
@@ -149,7 +150,7 @@ export async function pretrain(f: PretrainFlags): Promise<void> {
   }
   if (f.eval === false) return;
   if (sequence) {
-    const rows = sequenceTransfer(task, sequence, seed, taskName === 'temporal' ? makeEncoder as () => VideoEncoder : null, (s) => console.error(`eval: ${s}`));
+    const rows = sequenceTransfer(task, sequence, seed, makeEncoder as (() => VideoEncoder) | null, (s) => console.error(`eval: ${s}`));
     if (rows.length === 0) { console.error('transfer evaluation skipped: the clips have no labels (frame folders)'); return; }
     fs.writeFileSync(path.join(runDir, 'eval.json'), JSON.stringify({ data: sequence.description, rows }, null, 2) + '\n');
     console.log(formatResultsTable(rows, { format: 'plain' }));
@@ -169,7 +170,7 @@ export async function pretrain(f: PretrainFlags): Promise<void> {
   }
   const protocols = parseProtocols(f.eval);
   manualSeed(seed);
-  const rows = evaluateEncoders([{ name: `${taskName} ${result.epochs} ep`, encoder: imageEncoder }, { name: 'random init', encoder: makeEncoder() as ConvEncoder }],
+  const rows = evaluateEncoders([{ name: `${taskName} ${result.epochs} ep`, encoder: imageEncoder }, { name: 'random init', encoder: makeEncoder!() as ConvEncoder }],
     labelled.train, labelled.test, { protocols, fractions: [1], seed, finetuneEpochs: 2 }, (s) => console.error(`eval: ${s}`));
   fs.writeFileSync(path.join(runDir, 'eval.json'), JSON.stringify({ data: labelled.description, rows }, null, 2) + '\n');
   console.log(formatResultsTable(rows, { format: 'plain' }));
