@@ -31,7 +31,7 @@ export function renderColorization(task: Colorization, test: ImageSet, opts: Omi
   const textX = MARGIN + 3 * (iw + GAP) + 4;
   const width = textX + TEXT_WIDTH + MARGIN, height = top + n * ih + (n - 1) * ROW_GAP + MARGIN;
   const { canvas, ctx } = figureCanvas(width, height, opts.title ?? task.name,
-    `${n} of ${test.length} held-out crops · mean ab error ${mean(err).toFixed(1)} (gray ${mean(grayErr).toFixed(1)}) · ${task.lossKind} loss · ${s}x nearest`);
+    `${n} of ${test.length} held-out crops · mean ab error of these ${n}: ${mean(err).toFixed(1)} (gray ${mean(grayErr).toFixed(1)}) · ${task.lossKind} loss · ${s}x nearest`);
   ['input (L only)', 'colorized (model)', 'original'].forEach((label, c) =>
     text(ctx, label, MARGIN + c * (iw + GAP) + iw / 2, top - 8, { size: 12, bold: true, align: 'center' }));
   for (let i = 0; i < n; i++) {
