@@ -417,6 +417,18 @@ def bench_pretext(args, rows, th):
     med, mn = timeit(weighted_xent, args.iters, args.warmup)
     add_row(rows, f"loss/weighted_xent_pixels_{B}x{Q}x{HW}x{HW}", th, med, mn)
 
+    # next-token's embedding: 64 windows of 64 byte ids into a (256, 96) table, forward + backward
+    table = torch.randn(256, 96, requires_grad=True)
+    ids = torch.randint(0, 256, (64, 64))
+    dy = torch.randn(64, 64, 96)
+
+    def embedding():
+        table.grad = None
+        F.embedding(ids, table).backward(dy)
+
+    med, mn = timeit(embedding, args.iters, args.warmup)
+    add_row(rows, "pretext/embedding_fwdbwd_64x64_256x96", th, med, mn)
+
 
 BENCHES = dict(conv=bench_conv, step=bench_step, loss=bench_loss, gemm=bench_gemm, pretext=bench_pretext)
 

@@ -201,6 +201,22 @@ function pretextWorkloads(): Workload[] {
         };
       },
     },
+    {
+      // next-token's embedding: 64 windows of 64 byte ids into a (256, 96) table, forward + backward.
+      name: 'pretext/embedding_fwdbwd_64x64_256x96', group: 'pretext',
+      setup() {
+        const g = new Generator(11);
+        const nb = native();
+        const table = g.normal(256 * 96), dy = g.normal(64 * 64 * 96);
+        const ids = Int32Array.from(g.uniform(64 * 64), (u) => Math.min(255, Math.floor(u * 256)));
+        const out = new Float32Array(64 * 64 * 96), dtable = new Float32Array(256 * 96);
+        return () => {
+          nb.embeddingForward(out, table, ids, 256, 96);
+          dtable.fill(0);
+          nb.embeddingBackward(dtable, dy, ids, 256, 96);
+        };
+      },
+    },
   ];
 }
 
