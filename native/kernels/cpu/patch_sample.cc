@@ -95,6 +95,36 @@ bool gridFits(int H, int W, int P, int G, int J) {
   return P > 0 && G >= 0 && J >= 0 && need <= H && need <= W;
 }
 
+
+// What both tasks do per sample: draw the grid and a label in [0, numLabels), then write k patches,
+// patch t from grid cell cellOf(label, t). Draws: label at counter 20, patch t's kept channel at
+// 21 + t, its noise from 64 + t * C * P * P.
+template <class CellOf>
+void sampleGridPatches(float* out, int32_t* labels, float* record, const uint8_t* images, int64_t N, int C, int H,
+                       int W, int P, int G, int J, int aberration, uint64_t seed, uint64_t offset, int numLabels,
+                       int k, CellOf cellOf) {
+  const int64_t per = (int64_t)C * P * P, stride = counterStride(C, P);
+  parallelFor(N, [&](int64_t n0, int64_t n1) {
+    for (int64_t n = n0; n < n1; n++) {
+      const uint64_t base = offset + (uint64_t)n * stride;
+      float* rec = record ? record + n * SS_PATCH_RECORD : nullptr;
+      if (rec) for (int i = 0; i < SS_PATCH_RECORD; i++) rec[i] = 0.f;
+      const Grid g = drawGrid(seed, base, H, W, P, G, J, rec);
+      const int label = uniformInt(seed, base + 20, 0, numLabels - 1);
+      labels[n] = label;
+      if (rec) rec[0] = (float)label;
+      const uint8_t* img = images + n * (int64_t)C * H * W;
+      for (int t = 0; t < k; t++) {
+        const int cell = cellOf(label, t);
+        float* r = rec ? rec + 3 + 3 * t : nullptr;
+        if (r) { r[0] = (float)g.x[cell]; r[1] = (float)g.y[cell]; }
+        extractPatch(out + (n * k + t) * per, img, C, H, W, P, g.x[cell], g.y[cell], aberration, seed, base + 21 + t,
+                     base + kGeometryDraws + (uint64_t)t * per, r);
+      }
+    }
+  });
+}
+
 }  // namespace
 
 extern "C" int64_t ss_patch_counters_per_sample(int C, int P) { return counterStride(C, P); }
@@ -103,27 +133,9 @@ extern "C" ss_status ss_relative_position_patches(float* out, int32_t* labels, f
                                                   int64_t N, int C, int H, int W, int P, int G, int J,
                                                   int aberration, uint64_t seed, uint64_t offset) {
   if (N < 0 || C <= 0 || !gridFits(H, W, P, G, J) || aberration < 0 || aberration > 2) return SS_ERR_ARG;
-  const int64_t per = (int64_t)C * P * P, stride = counterStride(C, P);
-  parallelFor(N, [&](int64_t n0, int64_t n1) {
-    for (int64_t n = n0; n < n1; n++) {
-      const uint64_t base = offset + (uint64_t)n * stride;
-      float* rec = record ? record + n * SS_PATCH_RECORD : nullptr;
-      if (rec) for (int i = 0; i < SS_PATCH_RECORD; i++) rec[i] = 0.f;
-      const Grid g = drawGrid(seed, base, H, W, P, G, J, rec);
-      const int label = uniformInt(seed, base + 20, 0, 7);
-      const int cell = label < 4 ? label : label + 1;
-      labels[n] = label;
-      if (rec) rec[0] = (float)label;
-      const uint8_t* img = images + n * (int64_t)C * H * W;
-      const int cells[2] = {4, cell};
-      for (int k = 0; k < 2; k++) {
-        float* r = rec ? rec + 3 + 3 * k : nullptr;
-        if (r) { r[0] = (float)g.x[cells[k]]; r[1] = (float)g.y[cells[k]]; }
-        extractPatch(out + (n * 2 + k) * per, img, C, H, W, P, g.x[cells[k]], g.y[cells[k]], aberration, seed,
-                     base + 21 + k, base + kGeometryDraws + (uint64_t)k * per, r);
-      }
-    }
-  });
+  // Patch 0 is the centre (cell 4); patch 1 the neighbour `label`, cells in row order without 4.
+  sampleGridPatches(out, labels, record, images, N, C, H, W, P, G, J, aberration, seed, offset, 8, 2,
+                    [](int label, int t) { return t == 0 ? 4 : label < 4 ? label : label + 1; });
   return SS_OK;
 }
 
@@ -134,26 +146,8 @@ extern "C" ss_status ss_jigsaw_tiles(float* out, int32_t* labels, float* record,
     return SS_ERR_ARG;
   for (int64_t i = 0; i < 9LL * numPerms; i++)
     if (perms[i] < 0 || perms[i] > 8) return SS_ERR_ARG;
-  const int64_t per = (int64_t)C * P * P, stride = counterStride(C, P);
-  parallelFor(N, [&](int64_t n0, int64_t n1) {
-    for (int64_t n = n0; n < n1; n++) {
-      const uint64_t base = offset + (uint64_t)n * stride;
-      float* rec = record ? record + n * SS_PATCH_RECORD : nullptr;
-      if (rec) for (int i = 0; i < SS_PATCH_RECORD; i++) rec[i] = 0.f;
-      const Grid g = drawGrid(seed, base, H, W, P, G, J, rec);
-      const int label = uniformInt(seed, base + 20, 0, numPerms - 1);
-      labels[n] = label;
-      if (rec) rec[0] = (float)label;
-      const uint8_t* img = images + n * (int64_t)C * H * W;
-      for (int t = 0; t < 9; t++) {
-        const int cell = perms[(int64_t)label * 9 + t];
-        float* r = rec ? rec + 3 + 3 * t : nullptr;
-        if (r) { r[0] = (float)g.x[cell]; r[1] = (float)g.y[cell]; }
-        extractPatch(out + (n * 9 + t) * per, img, C, H, W, P, g.x[cell], g.y[cell], aberration, seed, base + 21 + t,
-                     base + kGeometryDraws + (uint64_t)t * per, r);
-      }
-    }
-  });
+  sampleGridPatches(out, labels, record, images, N, C, H, W, P, G, J, aberration, seed, offset, numPerms, 9,
+                    [perms](int label, int t) { return (int)perms[(int64_t)label * 9 + t]; });
   return SS_OK;
 }
 
