@@ -104,3 +104,15 @@ export function caught(fn: () => unknown): Error {
   }
   throw new Error('expected the call to throw, but it returned normally');
 }
+
+// Awaits p and checks it rejected with a message matching re; returns the message.
+export async function rejects(p: Promise<unknown>, re: RegExp): Promise<string> {
+  let msg = '';
+  try {
+    await p;
+  } catch (e) {
+    msg = (e as Error).message;
+  }
+  expect(msg, `expected an error matching ${re}`).toMatch(re);
+  return msg;
+}

@@ -9,6 +9,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frameFolders, frameNumber } from '../../lib/data/frame-folders.js';
+import { rejects } from '../helpers.js';
 
 let root = '';
 const at = (...p: string[]) => path.join(root, ...p);
@@ -28,17 +29,6 @@ async function frame(file: string, data: Buffer, h: number, w: number, c: 1 | 3 
 async function clipsDir(dir: string, clips: number, T: number, name = (t: number) => `frame_${t + 1}.png`): Promise<void> {
   for (let c = 0; c < clips; c++)
     for (let t = 0; t < T; t++) await frame(at(dir, `clip${c}`, name(t)), px(c, t, 8, 12), 8, 12);
-}
-
-async function rejects(p: Promise<unknown>, re: RegExp): Promise<string> {
-  let msg = '';
-  try {
-    await p;
-  } catch (e) {
-    msg = (e as Error).message;
-  }
-  expect(msg, `expected an error matching ${re}`).toMatch(re);
-  return msg;
 }
 
 beforeAll(async () => {

@@ -12,6 +12,7 @@ import { resolveData } from '../../lib/cli/data.js';
 import { EMBEDDED_FASHION_MNIST } from '../../lib/data/fashion-mnist.js';
 import { fromUint8, imageFolder, selectItems } from '../../lib/data/image-folder.js';
 import { packageRoot } from '../../lib/native/loader.js';
+import { rejects } from '../helpers.js';
 
 const PHOTOS = path.join(packageRoot, '..', 'shared', 'data', 'photos');
 let root = '';
@@ -40,17 +41,6 @@ function planar(px: Buffer, h: number, w: number, c: number): Uint8Array {
   const out = new Uint8Array(px.length);
   for (let p = 0; p < h * w; p++) for (let k = 0; k < c; k++) out[k * h * w + p] = px[p * c + k];
   return out;
-}
-
-async function rejects(p: Promise<unknown>, re: RegExp): Promise<string> {
-  let msg = '';
-  try {
-    await p;
-  } catch (e) {
-    msg = (e as Error).message;
-  }
-  expect(msg, `expected an error matching ${re}`).toMatch(re);
-  return msg;
 }
 
 beforeAll(async () => {

@@ -15,6 +15,7 @@ import type { ImageSet } from '../../lib/data/fashion-mnist.js';
 import { Loader } from '../../lib/data/loader.js';
 import { gridOrigins, photoCrops } from '../../lib/data/photo-crops.js';
 import { packageRoot } from '../../lib/native/loader.js';
+import { rejects } from '../helpers.js';
 
 const PHOTOS = path.join(packageRoot, '..', 'shared', 'data', 'photos');
 const HAVE_PHOTOS = fs.existsSync(PHOTOS);
@@ -49,17 +50,6 @@ function locate(set: ImageSet, i: number): { k: number; y: number; x: number } {
         throw new Error(`crop ${i} is not the region at (${y}, ${x}) of photo ${k}: pixel (${r}, ${c}) differs`);
     }
   return { k, y, x };
-}
-
-async function rejects(p: Promise<unknown>, re: RegExp): Promise<string> {
-  let msg = '';
-  try {
-    await p;
-  } catch (e) {
-    msg = (e as Error).message;
-  }
-  expect(msg, `expected an error matching ${re}`).toMatch(re);
-  return msg;
 }
 
 const base = { size: 32, shortSide: 80, cropsPerEpoch: 40 } as const;
