@@ -61,6 +61,7 @@ program
   .option('--context <n>', 'next-token: bytes of context per window', '64')
   .option('--stride <n>', 'next-token: bytes between window starts (default: the context; smaller overlaps the windows)')
   .option('--width <n>', 'next-token: channels of the causal conv net (default 64)')
+  .option('--dropout <p>', 'next-token: dropout on each block\'s residual branch while training (default 0)')
   .option('--threads <n>', 'threads for the kernels (default: all cores)')
   .option('--limit <n>', 'use only the first n training and test images (quick tries); colorization: the first n photos, and n images for the transfer evaluation')
   .option('--eval <protocols>', 'protocols to run after training', 'linear,knn')

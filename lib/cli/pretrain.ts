@@ -20,6 +20,7 @@ import { checkInt, checkNumber, checkOneOf } from '../validate.js';
 import { resolveData, type DataSource } from './data.js';
 import { evaluateEncoders, formatResultsTable, parseProtocols } from './evaluation.js';
 import { buildNextToken, buildTemporal, isSequenceTask, sequenceTransfer, temporalData, textData, type SequenceData, type SequenceFlags } from './sequence-tasks.js';
+import { NextToken } from '../tasks/next-token.js';
 import { buildTask, CLI_TASKS, defaultOptimizer, type ImageTask, type TaskFlags } from './tasks.js';
 
 export interface PretrainFlags extends TaskFlags, Omit<SequenceFlags, 'data' | 'limit' | 'loss'> {
@@ -102,6 +103,9 @@ export async function pretrain(f: PretrainFlags): Promise<void> {
   const sequenceFlags = f as unknown as SequenceFlags;
   if (!isSequenceTask(taskName) && (f.frames !== undefined || f.text !== undefined))
     throw new Error(`--frames and --text are for --task temporal and --task next-token, not ${taskName}`);
+  for (const flag of ['width', 'dropout', 'stride'] as const)
+    if (taskName !== 'next-token' && sequenceFlags[flag] !== undefined)
+      throw new Error(`--${flag} is for --task next-token, not ${taskName}`);
   const photos = taskName === 'colorization' ? await photoData(f.data, f, seed) : null;
   const sequence: SequenceData | null = taskName === 'temporal' ? await temporalData(sequenceFlags, seed)
     : taskName === 'next-token' ? textData(sequenceFlags, seed) : null;
@@ -119,9 +123,9 @@ export async function pretrain(f: PretrainFlags): Promise<void> {
     encoder = task.encoder;
     describeEncoder = `3-D conv encoder ${JSON.stringify((encoder as VideoEncoder).spec.widths)}, ${encoder.numParameters().toLocaleString()} parameters`;
   } else if (taskName === 'next-token') {
-    task = buildNextToken(data.train.shape, sequenceFlags.width);
+    task = buildNextToken(data.train.shape, sequenceFlags.width, sequenceFlags.dropout);
     encoder = task.encoder;
-    describeEncoder = `causal dilated conv net, ${encoder.numParameters().toLocaleString()} parameters, context ${data.train.shape[0] - 1} bytes`;
+    describeEncoder = `causal dilated conv net, ${encoder.numParameters().toLocaleString()} parameters, context ${data.train.shape[0] - 1} bytes, dropout ${(task as NextToken).model.spec.dropout}`;
   } else {
     const built = buildTask(taskName as ImageTask, data.train.shape as [number, number, number], f, colour);
     ({ task, makeEncoder } = built);

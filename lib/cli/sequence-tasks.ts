@@ -25,7 +25,8 @@ import type { Task } from '../tasks/task.js';
 import { documentsOf, textFiles, type TextDocuments } from '../text/corpus.js';
 import { EMBEDDED_FORTUNES, fortunesSample, fortunesSampleDocuments } from '../text/fortunes.js';
 import { sourceProbe } from '../text/source-probe.js';
-import { checkInt, checkOneOf } from '../validate.js';
+import { checkInt, checkNumber, checkOneOf, outOfRange } from '../validate.js';
+import type { CausalConvSpec } from '../nn/causal-conv.js';
 import { firstItems } from './data.js';
 
 export interface SequenceFlags {
@@ -41,6 +42,7 @@ export interface SequenceFlags {
   context: string;
   stride?: string;
   width?: string;
+  dropout?: string;
   limit?: string;
 }
 
@@ -112,8 +114,14 @@ export function buildTemporal(f: SequenceFlags, shape: readonly number[]): { tas
   return { task, makeEncoder: () => new VideoEncoder(spec) };
 }
 
-export function buildNextToken(shape: readonly number[], width?: string): Task {
-  const task = new NextToken(width === undefined ? {} : { spec: { channels: checkInt('--width', Number(width), 1) } });
+export function buildNextToken(shape: readonly number[], width?: string, dropout?: string): Task {
+  const spec: CausalConvSpec = {};
+  if (width !== undefined) spec.channels = checkInt('--width', Number(width), 1);
+  if (dropout !== undefined) {
+    spec.dropout = checkNumber('--dropout', Number(dropout), 0, 1);
+    if (spec.dropout >= 1) throw outOfRange('--dropout', 'probability in [0, 1)', dropout);
+  }
+  const task = new NextToken({ spec });
   task.checkInput(shape);
   return task;
 }

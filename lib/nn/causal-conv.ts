@@ -1,14 +1,14 @@
 // A causal dilated 1-D convolution network over byte tokens (WaveNet / ByteNet style, without
-// gating): embedding -> blocks of [causal conv (k, dilation d) -> LayerNorm over channels -> GELU,
-// added to the block's input] with dilations 1, 2, 4, ... -> LayerNorm -> per-position linear map
+// gating): embedding -> blocks of [causal conv (k, dilation d) -> LayerNorm over channels -> GELU
+// -> dropout, added to the block's input] with dilations 1, 2, 4, ... -> LayerNorm -> per-position linear map
 // to the vocabulary (a 1x1 convolution). Output position t sees input positions <= t only, so one
 // forward pass scores every next token of a window. Built from a JSON spec (checkpoints rebuild it).
-import { gelu } from '../ops/activation.js';
+import { dropout, gelu } from '../ops/activation.js';
 import { add, mean } from '../ops/elementwise.js';
 import { channelsToRows, narrow, reshape, rowsToChannels } from '../ops/shape.js';
 import type { Generator } from '../random.js';
 import { noGrad, Tensor } from '../tensor/tensor.js';
-import { checkInt, checkOptions, invalidParameter, outOfRange } from '../validate.js';
+import { checkInt, checkNumber, checkOptions, invalidParameter, outOfRange } from '../validate.js';
 import { Conv1d, Embedding, LayerNorm, Linear, Sequential } from './layers.js';
 import { Module } from './module.js';
 
@@ -17,11 +17,12 @@ export interface CausalConvSpec {
   channels?: number;     // width of the residual stream
   kernelSize?: number;
   dilations?: number[];  // one block per dilation
+  dropout?: number;      // probability of zeroing a residual-branch activation while training (default 0)
 }
 
 // 64 channels and dilations up to 32 give a 127-byte receptive field (a few sentences) at 108k
 // parameters; a step on 32 windows of 64 bytes takes about 90 ms on 2 cores.
-export const CAUSAL_CONV_DEFAULTS = { vocab: 256, channels: 64, kernelSize: 3, dilations: [1, 2, 4, 8, 16, 32] } as const;
+export const CAUSAL_CONV_DEFAULTS = { vocab: 256, channels: 64, kernelSize: 3, dilations: [1, 2, 4, 8, 16, 32], dropout: 0 } as const;
 
 // Conv1d padded by (k - 1) * d on both sides, then only the first L outputs kept: output t covers
 // inputs t - (k - 1) * d ... t, so nothing to its right leaks in.
@@ -48,18 +49,25 @@ export function channelLayerNorm(norm: LayerNorm, x: Tensor): Tensor {
   return rowsToChannels(norm.forward(channelsToRows(x)), x.shape[0]);
 }
 
-// x + GELU(LayerNorm_C(causal conv(x))).
+// x + dropout(GELU(LayerNorm_C(causal conv(x)))). Dropout on the residual branch only (as in
+// transformer blocks): the stream itself always passes, so a deep stack still trains.
 export class CausalConvBlock extends Module {
   readonly conv: CausalConv1d;
   readonly norm: LayerNorm;
-  constructor(channels: number, kernelSize: number, dilation: number, opts: { generator?: Generator } = {}) {
+  readonly dropout: number;
+  constructor(channels: number, kernelSize: number, dilation: number, opts: { generator?: Generator; dropout?: number } = {}) {
     super();
     this.conv = this.registerModule('conv', new CausalConv1d(channels, channels, kernelSize, dilation, opts));
     this.norm = this.registerModule('norm', new LayerNorm(channels));
+    this.dropout = checkNumber('dropout', opts.dropout ?? 0, 0, 1);
+    if (this.dropout >= 1) throw outOfRange('dropout', 'probability in [0, 1)', this.dropout);
   }
-  forward(x: Tensor): Tensor {
-    const h = this.norm.forward(channelsToRows(this.conv.forward(x)));
-    return add(x, rowsToChannels(gelu(h), x.shape[0]));
+  // `generator` draws the dropout mask (the trainer passes the step's, so a resumed run drops the
+  // same activations); without one, the default generator.
+  forward(x: Tensor, generator?: Generator): Tensor {
+    let h = gelu(this.norm.forward(channelsToRows(this.conv.forward(x))));
+    if (this.training && this.dropout > 0) h = dropout(h, this.dropout, true, generator);
+    return add(x, rowsToChannels(h, x.shape[0]));
   }
 }
 
@@ -76,7 +84,7 @@ export class CausalConvNet extends Module {
 
   constructor(spec: CausalConvSpec = {}, opts: { generator?: Generator } = {}) {
     super();
-    const s = checkOptions<CausalConvSpec>('spec', spec, ['vocab', 'channels', 'kernelSize', 'dilations']);
+    const s = checkOptions<CausalConvSpec>('spec', spec, ['vocab', 'channels', 'kernelSize', 'dilations', 'dropout']);
     const d = CAUSAL_CONV_DEFAULTS;
     const vocab = checkInt('spec.vocab', s.vocab ?? d.vocab, 2);
     const channels = checkInt('spec.channels', s.channels ?? d.channels, 1);
@@ -84,9 +92,11 @@ export class CausalConvNet extends Module {
     const dil = s.dilations ?? [...d.dilations];
     if (!Array.isArray(dil) || dil.length === 0) throw invalidParameter('spec.dilations', 'non-empty array of dilations (one block each)', dil);
     const dilations = dil.map((v, i) => checkInt(`spec.dilations[${i}]`, v, 1, 1 << 16));
-    this.spec = { vocab, channels, kernelSize, dilations };
+    const p = checkNumber('spec.dropout', s.dropout ?? d.dropout, 0, 1);
+    if (p >= 1) throw outOfRange('spec.dropout', 'probability in [0, 1)', p);
+    this.spec = { vocab, channels, kernelSize, dilations, dropout: p };
     this.embed = this.registerModule('embed', new Embedding(vocab, channels, opts));
-    this.blocks = this.registerModule('blocks', new Sequential(...dilations.map((v) => new CausalConvBlock(channels, kernelSize, v, opts))));
+    this.blocks = this.registerModule('blocks', new Sequential(...dilations.map((v) => new CausalConvBlock(channels, kernelSize, v, { ...opts, dropout: p }))));
     this.norm = this.registerModule('norm', new LayerNorm(channels));
     this.head = this.registerModule('head', new Linear(channels, vocab, opts));
     this.receptiveField = 1 + (kernelSize - 1) * dilations.reduce((a, b) => a + b, 0);
@@ -97,19 +107,20 @@ export class CausalConvNet extends Module {
   }
 
   // Token ids (N * L, row-major (N, L)) -> the normalized last hidden layer as rows (N * L, C),
-  // row n * L + t for position t of sequence n.
-  hiddenRows(ids: TokenIds, N: number, L: number): Tensor {
+  // row n * L + t for position t of sequence n. `generator` draws the dropout masks when training.
+  hiddenRows(ids: TokenIds, N: number, L: number, generator?: Generator): Tensor {
     checkInt('N', N, 1);
     checkInt('L', L, 1);
     if (!(ids instanceof Uint8Array) && !(ids instanceof Int32Array)) throw invalidParameter('ids', 'Uint8Array or Int32Array of token ids', ids);
     if (ids.length !== N * L) throw outOfRange('ids', `${N} × ${L} = ${N * L} token ids`, ids);
-    const x = rowsToChannels(this.embed.lookup(ids, [N * L]), N); // (N, C, L)
-    return this.norm.forward(channelsToRows(this.blocks.forward(x)));
+    let x = rowsToChannels(this.embed.lookup(ids, [N * L]), N); // (N, C, L)
+    for (const block of this.blocks.layers as CausalConvBlock[]) x = block.forward(x, generator);
+    return this.norm.forward(channelsToRows(x));
   }
 
   // Next-token logits (N * L, vocab): row n * L + t scores the token after position t.
-  logits(ids: TokenIds, N: number, L: number): Tensor {
-    return this.head.forward(this.hiddenRows(ids, N, L));
+  logits(ids: TokenIds, N: number, L: number, generator?: Generator): Tensor {
+    return this.head.forward(this.hiddenRows(ids, N, L, generator));
   }
 
   // Mean of the hidden features over the first lengths[n] positions of each sequence (all L by

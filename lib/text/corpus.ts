@@ -39,6 +39,9 @@ export interface TextWindows extends Dataset {
   shape: [number];      // [context + 1]
   labels: Int32Array;   // source file index per window
   documents: Int32Array; // index into TextDocuments.bytes per window
+  // The split's documents whole (those shorter than a window too): held-out text scored with all
+  // the context a causal model can use (NextToken.evaluate), not restarted at every window.
+  texts: Uint8Array[];
 }
 
 export interface TextCorpus {
@@ -133,10 +136,11 @@ export function documentsOf(source: string | readonly string[], opts?: TextSourc
 // first is a target at least once. No window spans two documents.
 function windows(docs: TextDocuments, pick: (d: number) => boolean, L: number, stride: number, source: string): { set: TextWindows; skipped: number } {
   const W = L + 1;
-  const starts: number[] = [], owner: number[] = [];
+  const starts: number[] = [], owner: number[] = [], texts: Uint8Array[] = [];
   let skipped = 0;
   docs.bytes.forEach((b, d) => {
     if (!pick(d)) return;
+    texts.push(b);
     if (b.length < W) { skipped++; return; }
     let s = 0;
     for (; s + W <= b.length; s += stride) { starts.push(s); owner.push(d); }
@@ -145,7 +149,7 @@ function windows(docs: TextDocuments, pick: (d: number) => boolean, L: number, s
   const images = new Uint8Array(starts.length * W);
   starts.forEach((s, i) => images.set(docs.bytes[owner[i]].subarray(s, s + W), i * W));
   const documents = Int32Array.from(owner);
-  return { set: { images, labels: Int32Array.from(owner, (d) => docs.labels[d]), shape: [W], length: starts.length, source, documents }, skipped };
+  return { set: { images, labels: Int32Array.from(owner, (d) => docs.labels[d]), shape: [W], length: starts.length, source, documents, texts }, skipped };
 }
 
 export function textFiles(source: string | readonly string[], opts?: TextFilesOptions): TextCorpus {

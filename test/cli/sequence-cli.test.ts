@@ -33,9 +33,10 @@ describe('selfsup CLI: temporal and next-token', () => {
 
   it('next-token: trains on the embedded fortunes, reports bits per byte and the source probe; sample continues a prompt', () => {
     const out = path.join(dir, 'text');
-    const r = run(['pretrain', '--task', 'next-token', '--epochs', '1', '--context', '32', '--limit', '256', '--out', out]);
+    const r = run(['pretrain', '--task', 'next-token', '--epochs', '1', '--context', '32', '--limit', '256', '--dropout', '0.1', '--out', out]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/held-out next-token: bitsPerByte [\d.]+/);
+    expect(r.stdout).toMatch(/held-out next-token: bitsPerByte [\d.]+, .*documentBitsPerByte [\d.]+/);
+    expect(r.stderr).toMatch(/dropout 0\.1/);
     for (const row of [/next-token\s+linear/, /random init\s+linear/, /bag of bytes\s+linear/, /majority class/]) expect(r.stdout).toMatch(row);
     const s1 = run(['sample', out, '--prompt', 'The ', '--length', '40', '--seed', '3']);
     const s2 = run(['sample', out, '--prompt', 'The ', '--length', '40', '--seed', '3']);
@@ -73,6 +74,8 @@ describe('selfsup CLI: temporal and next-token', () => {
       [['pretrain', '--task', 'next-token', '--text', path.join(dir, 'none.txt'), '--out', path.join(bad, 'c')], /none\.txt/],
       [['pretrain', '--task', 'next-token', '--context', '100000', '--out', path.join(bad, 'd')], /context/],
       [['pretrain', '--task', 'simclr', '--text', 'x.txt', '--out', path.join(bad, 'e')], /--text are for --task temporal and --task next-token/],
+      [['pretrain', '--task', 'next-token', '--dropout', '1', '--out', path.join(bad, 'f')], /--dropout/],
+      [['pretrain', '--task', 'rotation', '--dropout', '0.1', '--out', path.join(bad, 'g')], /--dropout is for --task next-token/],
     ];
     for (const [args, re] of cases) {
       const r = run(args);

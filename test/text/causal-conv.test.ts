@@ -35,7 +35,7 @@ describe('CausalConvNet', () => {
 
   it('the default spec: 64 channels, dilations 1-32, 127-byte receptive field, 108k parameters', () => {
     const net = new CausalConvNet();
-    expect(net.spec).toEqual({ vocab: 256, channels: 64, kernelSize: 3, dilations: [1, 2, 4, 8, 16, 32] });
+    expect(net.spec).toEqual({ vocab: 256, channels: 64, kernelSize: 3, dilations: [1, 2, 4, 8, 16, 32], dropout: 0 });
     expect(net.receptiveField).toBe(127);
     expect(net.numParameters()).toBe(108032);
     expect(JSON.parse(JSON.stringify(net.spec))).toEqual(net.spec);
@@ -67,7 +67,29 @@ describe('CausalConvNet', () => {
     expectClose(net.clone().logits(doc, 1, 10).data, net.logits(doc, 1, 10).data, 0, 0, 'clone');
   });
 
+  it('dropout: masks drawn from the given generator while training, none in eval mode', () => {
+    const plain = small(), dropped = new CausalConvNet({ ...plain.spec, dropout: 0.3 });
+    dropped.loadStateDict(new Map([...plain.stateDict()].map(([k, v]) => [k, v instanceof Tensor ? { shape: v.shape, data: v.data } : { shape: [], data: [v.value] }])));
+    const ids = bytes(2 * 24, 5);
+    const a = dropped.logits(ids, 2, 24, new Generator(7)).data, b = dropped.logits(ids, 2, 24, new Generator(7)).data;
+    expectClose(a, b, 0, 0, 'same generator');
+    const c = dropped.logits(ids, 2, 24, new Generator(8)).data;
+    expect(c.some((v, i) => v !== a[i]), 'another generator draws other masks').toBe(true);
+    const p = plain.logits(ids, 2, 24).data;
+    expect(a.some((v, i) => Math.abs(v - p[i]) > 1e-4), 'dropout changes the training forward').toBe(true);
+    dropped.train(false);
+    expectClose(dropped.logits(ids, 2, 24, new Generator(7)).data, p, 0, 0, 'eval mode: the plain network');
+    expect(dropped.clone().spec.dropout).toBe(0.3);
+    // Causality holds with dropout too: a mask is per activation, never across positions.
+    dropped.train(true);
+    const changed = ids.slice(); changed[30] ^= 0x55; // sequence 1, position 6
+    const d0 = dropped.logits(ids, 2, 24, new Generator(9)).data, d1 = dropped.logits(changed, 2, 24, new Generator(9)).data;
+    for (let i = 0; i < 30 * 256; i++) if (d0[i] !== d1[i]) throw new Error(`output row ${Math.floor(i / 256)} before the changed byte moved`);
+  });
+
   it('rejects bad specs and inputs, naming them', () => {
+    expect(() => new CausalConvNet({ dropout: 1 })).toThrow(/spec\.dropout/);
+    expect(() => new CausalConvNet({ dropout: -0.1 })).toThrow(/spec\.dropout/);
     expect(() => new CausalConvNet({ channels: 0 })).toThrow(/spec\.channels/);
     expect(() => new CausalConvNet({ dilations: [] })).toThrow(/spec\.dilations/);
     expect(() => new CausalConvNet({ dilations: [1, 0] })).toThrow(/spec\.dilations\[1\]/);

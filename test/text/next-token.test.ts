@@ -9,7 +9,8 @@ import { loadRunTask } from '../../lib/cli/eval-command.js';
 import type { Dataset } from '../../lib/data/dataset.js';
 import { CausalConvNet } from '../../lib/nn/causal-conv.js';
 import { Generator, manualSeed } from '../../lib/random.js';
-import { NextToken, shiftWindows } from '../../lib/tasks/next-token.js';
+import { NextToken, shiftWindows, slidingWindows } from '../../lib/tasks/next-token.js';
+import { stepGenerator } from '../../lib/train/step.js';
 import { TASK_NAMES, taskFromConfig } from '../../lib/tasks/registry.js';
 import { fortunesSample } from '../../lib/text/fortunes.js';
 import { fit } from '../../lib/train/fit.js';
@@ -55,6 +56,72 @@ describe('NextToken', () => {
     expect(task.evaluate(corpus.test, { batchSize: 7 }).loss).toBeCloseTo(r.loss, 5);
     expect(task.evaluate(corpus.test, { limit: 10 }).windows).toBe(10);
     expect(task.model.training).toBe(true); // the mode is restored
+  });
+
+  it('sliding windows score every byte after the first exactly once, each from at least L - stride bytes (or all before it)', () => {
+    for (const [n, L, stride] of [[2, 8, 4], [9, 8, 4], [10, 8, 4], [57, 8, 4], [57, 8, 1], [57, 8, 8], [100, 16, 5], [5, 64, 32]]) {
+      const seen = new Int32Array(n);
+      for (const w of slidingWindows(n, L, stride)) {
+        expect(w.length).toBeGreaterThan(0);
+        expect(w.length).toBeLessThanOrEqual(L);
+        expect(w.start + w.length).toBeLessThanOrEqual(n - 1);
+        for (let t = w.scoreFrom; t < w.length; t++) {
+          const p = w.start + t + 1; // the byte output t predicts, from bytes start ... p - 1
+          seen[p]++;
+          expect(p - w.start, `n ${n} L ${L} stride ${stride}: byte ${p}`).toBeGreaterThanOrEqual(Math.min(p, L - stride + 1));
+        }
+      }
+      expect(seen[0]).toBe(0);
+      for (let p = 1; p < n; p++) expect(seen[p], `n ${n} L ${L} stride ${stride}: byte ${p}`).toBe(1);
+    }
+  });
+
+  it('document bits per byte: one whole forward per short document, a per-byte window for long ones', () => {
+    const task = tiny();
+    task.model.train(false);
+    const L = 16, docs = [corpus.test.texts[0].subarray(0, 12), corpus.test.texts[1].subarray(0, 17), corpus.test.texts[2].subarray(0, 45), Uint8Array.of(65)];
+    const W = L + 1;
+    const set = { images: docs[1].slice(0, W), labels: null, shape: [W], length: 1, source: 'docs', texts: docs };
+    // Independent reference: byte p of a document from its previous min(p, L) bytes (stride 1:
+    // the one window that ends just before p), in float64 from the raw logits.
+    const nll = (row: Float32Array, y: number) => {
+      const m = Math.max(...row);
+      return m + Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0)) - row[y];
+    };
+    let nats = 0, count = 0;
+    for (const d of docs)
+      for (let p = 1; p < d.length; p++) {
+        const a = Math.max(0, p - L), ctx = d.subarray(a, p);
+        const z = task.model.logits(ctx, 1, ctx.length).data;
+        nats += nll(z.subarray((ctx.length - 1) * 256, ctx.length * 256), d[p]);
+        count++;
+      }
+    task.model.train(true);
+    const r = task.evaluate(set, { slidingStride: 1, batchSize: 3 });
+    expect(r.documentBytes).toBe(count);
+    expect(r.documentBitsPerByte!).toBeCloseTo(nats / count / Math.LN2, 4);
+    expect(task.evaluate(set, { slidingStride: 1, batchSize: 50 }).documentBitsPerByte!).toBeCloseTo(r.documentBitsPerByte!, 4);
+    // Default stride L / 2: the same bytes, scored from less context on average.
+    expect(task.evaluate(set).documentBytes).toBe(count);
+    expect(() => task.evaluate(set, { slidingStride: 17 })).toThrow(/slidingStride/);
+    expect(() => task.evaluate({ ...set, texts: ['abc'] } as never)).toThrow(/set\.texts/);
+    // The corpus' held-out split carries its documents, so evaluate scores them.
+    expect(corpus.test.texts.length).toBeGreaterThan(corpus.test.length / 10);
+    expect(task.evaluate(corpus.test, { limit: 2 }).documentBitsPerByte).toBeGreaterThan(7);
+  });
+
+  it('dropout in a step comes from the step generator: the same step gives the same loss', () => {
+    const task = new NextToken({ model: new CausalConvNet({ channels: 8, dilations: [1, 2], dropout: 0.5 }, { generator: new Generator(2) }) });
+    const W = 17, images = corpus.train.images.slice(0, 4 * W), batch = { images, shape: [4, W], indices: Int32Array.of(0, 1, 2, 3), labels: null };
+    const ctx = (step: number) => ({ step, epoch: 0, totalSteps: 10, generator: stepGenerator(0, step) });
+    const a = task.loss(batch, ctx(3)).item();
+    expect(task.loss(batch, ctx(3)).item()).toBe(a);
+    expect(task.loss(batch, ctx(4)).item()).not.toBe(a);
+    task.model.train(false);
+    const clean = task.loss(batch, ctx(3)).item();
+    expect(task.loss(batch, ctx(4)).item()).toBe(clean);
+    expect(TASK_NAMES).toContain('next-token');
+    expect((taskFromConfig(JSON.parse(JSON.stringify(task.config()))) as NextToken).model.spec.dropout).toBe(0.5);
   });
 
   it('rejects item shapes that are not byte windows, and bad evaluate input', async () => {
