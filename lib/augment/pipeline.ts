@@ -96,8 +96,23 @@ export class Augment {
   // Augments a batch into (N, C, Ho, Wo) floats. `record`, if given, receives the parameters drawn
   // for each sample (native/include/selfsup/kernels.h, SS_AUG_RECORD floats per sample).
   apply(batch: Batch, generator: Generator, record?: Float32Array): Tensor {
+    const c = this.prepareCall(batch, generator, record);
+    native().augment(...c.args);
+    return c.tensor;
+  }
+
+  // The same views made on a worker thread: the counters are reserved now, in call order, so
+  // applyAsync then apply (or two applyAsync) draw exactly what two apply calls would, and the
+  // pixels are identical. The batch's images must stay unchanged until the promise settles.
+  applyAsync(batch: Batch, generator: Generator, record?: Float32Array): Promise<Tensor> {
+    const c = this.prepareCall(batch, generator, record);
+    return native().augmentAsync(...c.args).then(() => c.tensor);
+  }
+
+  private prepareCall(batch: Batch, generator: Generator, record?: Float32Array) {
     if (!batch || !(batch.images instanceof Uint8Array)) throw invalidParameter('batch.images', 'Uint8Array', batch?.images);
     if (!(generator instanceof Generator)) throw invalidParameter('generator', 'Generator', generator);
+    if (!Array.isArray(batch.shape) || batch.shape.length !== 4) throw invalidParameter('batch.shape', '[N, C, H, W]', batch.shape);
     const [N, C, H, W] = batch.shape;
     if (C > 4) throw outOfRange('batch.shape[1]', 'at most 4 channels', C);
     if (this.options.normalize && this.options.normalize.mean.length !== C)
@@ -108,8 +123,8 @@ export class Augment {
     if (record !== undefined && (!(record instanceof Float32Array) || record.length < N * nb.augmentRecordSize))
       throw invalidParameter('record', `Float32Array of at least ${N * nb.augmentRecordSize} elements`, record);
     const out = new Float32Array(N * C * Ho * Wo);
-    nb.augment(out, record ?? null, batch.images, N, C, H, W, Ho, Wo, this.params, generator.seed, generator.reserve(N * SAMPLE_COUNTERS));
-    return new Tensor(out, [N, C, Ho, Wo]);
+    const args = [out, record ?? null, batch.images, N, C, H, W, Ho, Wo, this.params, generator.seed, generator.reserve(N * SAMPLE_COUNTERS)] as const;
+    return { args, tensor: new Tensor(out, [N, C, Ho, Wo]) };
   }
 }
 

@@ -33,7 +33,7 @@ function runTorch(threads: number[], iters: number, warmup: number, only: string
   return new Map(rows.map((x) => [`${x.name}@${x.threads}`, x.torch_ms]));
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       threads: { type: 'string', default: '1,2' },
@@ -60,11 +60,11 @@ function main(): void {
     nb.setNumThreads(t);
     for (const w of workloads) {
       const fn = w.setup();
-      for (let i = 0; i < warmup; i++) fn();
+      for (let i = 0; i < warmup; i++) await fn();
       const times: number[] = [];
       for (let i = 0; i < iters; i++) {
         const t0 = process.hrtime.bigint();
-        fn();
+        await fn();
         times.push(Number(process.hrtime.bigint() - t0) / 1e6);
       }
       const ms = median(times);
@@ -90,4 +90,7 @@ function main(): void {
   }
 }
 
-main();
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 1;
+});

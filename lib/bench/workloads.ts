@@ -23,7 +23,8 @@ export interface Workload {
   name: string;
   group: Group;
   flops?: number;
-  setup(): () => void;
+  // The timed call; a promise is awaited and counted (prefetch rows).
+  setup(): () => void | Promise<void>;
 }
 
 export const CONV_SHAPES: [number, number, number, number][] = [
@@ -107,6 +108,38 @@ function simclrWorkload(): Workload {
       return () => {
         opt.zeroGrad();
         task.loss(batch, { step, epoch: 0, totalSteps: 1000, generator: new Generator(step++) }).backward();
+        opt.step();
+      };
+    },
+  };
+}
+
+// The same step as the trainer runs it with prefetch: the views of step k + 1 are made on worker
+// threads (SimCLR.prefetch) while step k trains, so a call costs the step plus whatever of the
+// augmentation the step did not hide. The twin's row makes its views before the clock starts
+// (the "PyTorch with the views made beforehand").
+function simclrPrefetchWorkload(): Workload {
+  return {
+    name: 'step/simclr_prefetch', group: 'step',
+    setup() {
+      const g = new Generator(5);
+      const encoder = new ConvEncoder({ inChannels: 1, ...ENCODER_PRESETS.small }, { generator: g });
+      const augment = new Augment({ crop: { scale: [0.3, 1] }, hflip: 0.5, translate: 2 / 28, colorJitter: { brightness: 0.4, contrast: 0.4 } });
+      const task = new SimCLR({ encoder, hiddenDim: 128, projectionDim: 64, temperature: 0.5, augment });
+      const B = 256;
+      const images = Uint8Array.from(g.uniform(B * 784), (u) => Math.floor(u * 256));
+      const batch = { images, shape: [B, 1, 28, 28] as [number, number, number, number], indices: new Int32Array(B), labels: null };
+      const opt = new SGD(task.model.parameters(), { lr: 0.05, momentum: 0.9 });
+      let step = 0;
+      const ctxOf = (k: number) => ({ step: k, epoch: 0, totalSteps: 1000, generator: new Generator(k) });
+      let ctx = ctxOf(step), ahead = task.prefetch(batch, ctx);
+      return async () => {
+        const views = await ahead;
+        const current = ctx;
+        ctx = ctxOf(++step);
+        ahead = task.prefetch(batch, ctx);
+        opt.zeroGrad();
+        task.loss(batch, current, views).backward();
         opt.step();
       };
     },
@@ -221,5 +254,5 @@ function pretextWorkloads(): Workload[] {
 }
 
 export function allWorkloads(): Workload[] {
-  return [...convWorkloads(), stepWorkload(), simclrWorkload(), lossWorkload(), gemmWorkload(), ...pretextWorkloads()];
+  return [...convWorkloads(), stepWorkload(), simclrWorkload(), simclrPrefetchWorkload(), lossWorkload(), gemmWorkload(), ...pretextWorkloads()];
 }

@@ -56,6 +56,9 @@ export interface NativeBinding extends KernelSet {
   emaUpdate(target: F32, online: F32, tau: number): void;
   augment(out: F32, record: OptF32, input: Uint8Array, N: number, C: number, H: number, W: number, Ho: number, Wo: number,
     params: F32, seed: number, offset: number): void;
+  // The same kernel on a libuv worker thread, serially; resolves when `out` (and `record`) are written.
+  augmentAsync(out: F32, record: OptF32, input: Uint8Array, N: number, C: number, H: number, W: number, Ho: number, Wo: number,
+    params: F32, seed: number, offset: number): Promise<void>;
   augmentRecordSize: number;
   relativePositionPatches(out: F32, labels: Int32Array, record: OptF32, images: Uint8Array, N: number, C: number, H: number,
     W: number, patch: number, gap: number, jitter: number, aberration: number, seed: number, offset: number): void;

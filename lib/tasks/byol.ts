@@ -12,6 +12,7 @@ import { byolMomentum } from '../optim/schedule.js';
 import { noGrad, Tensor } from '../tensor/tensor.js';
 import { checkInt, checkNumber, checkOptions, invalidParameter } from '../validate.js';
 import type { Batch, StepContext, Task } from './task.js';
+import { preparedViews, viewsAsync, type Views } from './views.js';
 
 export interface BYOLOptions {
   encoder: ConvEncoder;
@@ -60,8 +61,13 @@ export class BYOL implements Task {
     for (const p of this.target.parameters()) p.requiresGrad = false;
   }
 
-  loss(batch: Batch, ctx: StepContext): Tensor {
-    const v1 = this.augment[0].apply(batch, ctx.generator), v2 = this.augment[1].apply(batch, ctx.generator);
+  // The two (asymmetric) views, made on worker threads while the previous step trains.
+  prefetch(batch: Batch, ctx: StepContext): Promise<Views> {
+    return viewsAsync(batch, ctx.generator, this.augment[0], this.augment[1]);
+  }
+
+  loss(batch: Batch, ctx: StepContext, prepared?: unknown): Tensor {
+    const [v1, v2] = preparedViews(prepared, batch, ctx.generator, this.augment[0], this.augment[1]);
     const p1 = this.model.predictor.forward(this.model.online.forward(v1));
     const p2 = this.model.predictor.forward(this.model.online.forward(v2));
     this.target.train(this.model.training);

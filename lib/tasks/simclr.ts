@@ -8,6 +8,7 @@ import { cat, sliceRows } from '../ops/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkInt, checkNumber, checkOptions, invalidParameter } from '../validate.js';
 import type { Batch, StepContext, Task } from './task.js';
+import { preparedViews, viewsAsync, type Views } from './views.js';
 
 export interface SimCLROptions {
   encoder: ConvEncoder;
@@ -37,8 +38,13 @@ export class SimCLR implements Task {
     this.model = new ProjectedEncoder(o.encoder, mlp([F, this.dims.hidden, this.dims.projection]));
   }
 
-  loss(batch: Batch, ctx: StepContext): Tensor {
-    const v1 = this.augment.apply(batch, ctx.generator), v2 = this.augment.apply(batch, ctx.generator);
+  // The two views, made on worker threads while the previous step trains.
+  prefetch(batch: Batch, ctx: StepContext): Promise<Views> {
+    return viewsAsync(batch, ctx.generator, this.augment, this.augment);
+  }
+
+  loss(batch: Batch, ctx: StepContext, prepared?: unknown): Tensor {
+    const [v1, v2] = preparedViews(prepared, batch, ctx.generator, this.augment, this.augment);
     const N = batch.shape[0];
     const z = this.model.forward(cat([v1, v2]));
     return ntXent(sliceRows(z, 0, N), sliceRows(z, N, 2 * N), this.temperature);

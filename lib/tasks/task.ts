@@ -29,7 +29,12 @@ export interface Task {
   // Every trained module (encoder + heads) under one root: parameters, state dict, train/eval.
   readonly model: Module;
   // Builds the graph for one step and returns the scalar loss (the trainer calls backward).
-  loss(batch: Batch, ctx: StepContext): Tensor;
+  // `prepared` is what prefetch() resolved to for this batch and ctx, or undefined.
+  loss(batch: Batch, ctx: StepContext, prepared?: unknown): Tensor;
+  // Work of a step that needs no parameters (augmented views), started before the previous step
+  // trains so it runs beside it (the loader's prefetch). It must draw from ctx.generator exactly
+  // what loss() would draw first, so a run's numbers are the same with or without it.
+  prefetch?(batch: Batch, ctx: StepContext): Promise<unknown>;
   // After the optimizer step (BYOL's target EMA, for example).
   afterStep?(ctx: StepContext): void;
   // Extra tensors a checkpoint must keep (BYOL's target network), by name.

@@ -7,7 +7,7 @@ import { Loader } from '../data/loader.js';
 import { Module } from '../nn/module.js';
 import { defaultGenerator } from '../random.js';
 import { getNumThreads, version } from '../runtime.js';
-import type { Task } from '../tasks/task.js';
+import type { Batch, StepContext, Task } from '../tasks/task.js';
 import { Tensor } from '../tensor/tensor.js';
 import { invalidParameter, outOfRange } from '../validate.js';
 import { encodeCheckpoint, resumeCheckpoint, startPosition, type RunIdentity, type RunPosition } from './checkpoint.js';
@@ -66,6 +66,14 @@ function assertFinite(task: Task, step: number): void {
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+// A batch taken from the loader with its step context and, when the task prefetches, the
+// promise of its prepared inputs (started before the previous step ran).
+interface Ahead {
+  batch: Batch;
+  ctx: StepContext;
+  prepared: Promise<unknown> | undefined;
+}
 
 export async function fit(task: Task, dataset: Dataset, options: FitOptions): Promise<FitResult> {
   checkTask(task);
@@ -136,12 +144,28 @@ export async function fit(task: Task, dataset: Dataset, options: FitOptions): Pr
       reporter.epochBegin(epoch, pos.batch);
       await cb.onEpochBegin?.(epoch, { step: pos.step, batch: pos.batch });
       const batches = loader.epoch(epoch, pos.batch);
+      // Prefetch: batch b + 1 is taken and its task.prefetch() started before step b runs, so
+      // (SimCLR, BYOL) its views are made on worker threads during the step. Never across epochs:
+      // the next epoch's items may differ (prepareEpoch) and its first batch waits for this epoch's end.
+      // The first batch of an epoch has no step to hide behind: loss() makes its inputs itself
+      // (on the thread pool).
+      const take = (step: number, prefetch: boolean): Ahead | null => {
+        const next = batches.next();
+        if (next.done) return null;
+        const ctx = stepContext(config.seed, step, epoch, totalSteps);
+        const prepared = prefetch ? task.prefetch?.(next.value, ctx) : undefined;
+        prepared?.catch(() => undefined); // awaited before its step; this only keeps a run stopped first from an unhandled rejection
+        return { batch: next.value, ctx, prepared };
+      };
+      let ahead = take(pos.step, false);
       for (;;) {
         const t0 = performance.now();
-        const next = batches.next();
-        if (next.done) break;
-        const batch = next.value, b = pos.batch, step = pos.step, lr = lrAt(step);
-        const loss = runStep(task, optimizer, batch, stepContext(config.seed, step, epoch, totalSteps), lr);
+        const current = ahead;
+        if (current === null) break;
+        const prepared = current.prepared === undefined ? undefined : await current.prepared;
+        ahead = take(current.ctx.step + 1, opts.prefetch);
+        const batch = current.batch, b = pos.batch, step = pos.step, lr = lrAt(step);
+        const loss = runStep(task, optimizer, batch, current.ctx, lr, prepared);
         if (!Number.isFinite(loss)) {
           const last = !run ? 'no checkpoint is kept without runDir'
             : savedStep >= 0 ? `the last good checkpoint is ${run.checkpoint} (after ${savedStep} steps)` : 'no checkpoint had been written yet';

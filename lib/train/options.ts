@@ -25,6 +25,7 @@ export interface FitOptions {
   callbacks?: Callbacks;
   progress?: boolean;          // default: process.stderr.isTTY
   metricsEvery?: number;       // also write a metrics line every N steps; default 0 (epochs only)
+  prefetch?: boolean;          // start the next batch's task.prefetch() (augmented views) before each step; default true
 }
 
 // Everything that determines the numbers; saved in checkpoints and config.json.
@@ -49,10 +50,11 @@ export interface ResolvedOptions {
   callbacks: Callbacks;
   progress: boolean;
   metricsEvery: number;
+  prefetch: boolean;
 }
 
 const KEYS = ['epochs', 'batchSize', 'optimizer', 'lr', 'weightDecay', 'momentum', 'schedule', 'warmupEpochs', 'seed',
-  'dropLast', 'runDir', 'resume', 'signal', 'callbacks', 'progress', 'metricsEvery'] as const;
+  'dropLast', 'runDir', 'resume', 'signal', 'callbacks', 'progress', 'metricsEvery', 'prefetch'] as const;
 
 // Linear scaling rule: SimCLR's LARS base lr is 0.3 per 256 images; Goyal et al.'s SGD is 0.1 per 256.
 const LR_PER_256: Record<Exclude<OptimizerName, 'adamw'>, number> = { lars: 0.3, sgd: 0.1 };
@@ -91,8 +93,9 @@ export function resolveOptions(options: FitOptions): ResolvedOptions {
   const callbacks = checkCallbacks(o.callbacks);
   const progress = o.progress === undefined ? process.stderr.isTTY === true : checkBool('progress', o.progress);
   const metricsEvery = checkInt('metricsEvery', o.metricsEvery ?? 0, 0);
+  const prefetch = o.prefetch === undefined ? true : checkBool('prefetch', o.prefetch);
   return {
     config: { epochs, batchSize, optimizer, lr, weightDecay, momentum, schedule, warmupEpochs, seed, dropLast },
-    runDir: o.runDir ?? null, resume, signal: o.signal ?? null, callbacks, progress, metricsEvery,
+    runDir: o.runDir ?? null, resume, signal: o.signal ?? null, callbacks, progress, metricsEvery, prefetch,
   };
 }

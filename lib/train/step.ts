@@ -25,10 +25,10 @@ export function stepContext(seed: number, step: number, epoch: number, totalStep
 // Sets the lr, computes the loss, back-propagates and updates; returns the loss value. A NaN or
 // infinite loss is returned before backward, so the parameters stay those of the previous step
 // and the caller can stop with the last good checkpoint intact.
-export function runStep(task: Task, optimizer: Optimizer, batch: Batch, ctx: StepContext, lr: number): number {
+export function runStep(task: Task, optimizer: Optimizer, batch: Batch, ctx: StepContext, lr: number, prepared?: unknown): number {
   optimizer.lr = lr;
   optimizer.zeroGrad();
-  const loss = task.loss(batch, ctx);
+  const loss = task.loss(batch, ctx, prepared);
   if (!(loss instanceof Tensor) || loss.size !== 1)
     throw new TypeError(`train.fit: task "${task.name}".loss() must return a scalar Tensor but returned ` +
       (loss instanceof Tensor ? `a Tensor of shape [${loss.shape.join(', ')}]` : String(loss)));

@@ -8,6 +8,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   selfsup::registerConv(env, exports);
   selfsup::registerNorm(env, exports);
   selfsup::registerPretext(env, exports);
+  selfsup::registerAugment(env, exports);
   selfsup::registerRuntime(env, exports);
   selfsup::registerMallocTuning(env, exports);
   return exports;

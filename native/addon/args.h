@@ -99,6 +99,7 @@ void registerConv(Napi::Env env, Napi::Object exports);
 void registerNorm(Napi::Env env, Napi::Object exports);
 void registerRuntime(Napi::Env env, Napi::Object exports);
 void registerPretext(Napi::Env env, Napi::Object exports);
+void registerAugment(Napi::Env env, Napi::Object exports);
 void registerMallocTuning(Napi::Env env, Napi::Object exports);
 
 }  // namespace selfsup

@@ -190,38 +190,6 @@ Napi::Value EmaUpdate(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// augment(out, record|null, input (Uint8Array), N, C, H, W, Ho, Wo, params (Float32Array[32]), seed, offset)
-// params: cropProb scaleMin scaleMax ratioMin ratioMax hflipProb vflipProb rot90Prob rotateProb
-// rotateMaxDeg translateMax jitterProb brightness contrast saturation hue grayscaleProb blurProb
-// blurSigmaMin blurSigmaMax blurKernel solarizeProb solarizeThreshold normalize mean[4] std[4].
-Napi::Value Augment(const Napi::CallbackInfo& info) {
-  Args a{info, "augment"};
-  int64_t N = a.integer(3, "N");
-  int C = (int)a.integer(4, "C", 1, 4), H = (int)a.integer(5, "H", 1, 1 << 16), W = (int)a.integer(6, "W", 1, 1 << 16);
-  int Ho = (int)a.integer(7, "Ho", 1, 1 << 16), Wo = (int)a.integer(8, "Wo", 1, 1 << 16);
-  const float* v = a.f32(9, "params", 32);
-  ss_augment_params p;
-  float* f[] = {&p.cropProb, &p.scaleMin, &p.scaleMax, &p.ratioMin, &p.ratioMax, &p.hflipProb, &p.vflipProb,
-                &p.rot90Prob, &p.rotateProb, &p.rotateMaxDeg, &p.translateMax, &p.jitterProb, &p.brightness,
-                &p.contrast, &p.saturation, &p.hue, &p.grayscaleProb, &p.blurProb, &p.blurSigmaMin, &p.blurSigmaMax};
-  for (int i = 0; i < 20; i++) *f[i] = v[i];
-  p.blurKernel = (int)v[20];
-  p.solarizeProb = v[21];
-  p.solarizeThreshold = v[22];
-  p.normalize = v[23] != 0.f;
-  for (int c = 0; c < 4; c++) { p.mean[c] = v[24 + c]; p.std[c] = v[28 + c]; }
-  if (!(p.scaleMin > 0 && p.scaleMin <= p.scaleMax && p.ratioMin > 0 && p.ratioMin <= p.ratioMax))
-    a.rangeError("expected 0 < scaleMin <= scaleMax and 0 < ratioMin <= ratioMax");
-  if (p.normalize)
-    for (int c = 0; c < C; c++)
-      if (!(p.std[c] > 0)) a.rangeError("expected std > 0 for every channel");
-  const int64_t nOut = a.mul({N, C, Ho, Wo});
-  check(a, ss_augment(a.f32(0, "out", nOut), a.f32(1, "record", a.mul({N, SS_AUG_RECORD}), true),
-                      a.u8(2, "input", a.mul({N, C, H, W})), N, C, H, W, Ho, Wo, &p, seedArg(a, 10, "seed"),
-                      seedArg(a, 11, "offset")));
-  return info.Env().Undefined();
-}
-
 // sgdStep(param, momentumBuf|null, grad, lr, momentum, dampening, weightDecay, nesterov, firstStep)
 Napi::Value SgdStep(const Napi::CallbackInfo& info) {
   Args a{info, "sgdStep"};
@@ -267,8 +235,6 @@ void registerMath(Napi::Env env, Napi::Object exports) {
   exports.Set("larsStep", Napi::Function::New(env, LarsStep));
   exports.Set("regressionLoss", Napi::Function::New(env, RegressionLoss));
   exports.Set("emaUpdate", Napi::Function::New(env, EmaUpdate));
-  exports.Set("augment", Napi::Function::New(env, Augment));
-  exports.Set("augmentRecordSize", Napi::Number::New(env, SS_AUG_RECORD));
   exports.Set("ref", ref);
 }
 

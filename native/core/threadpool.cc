@@ -90,6 +90,9 @@ std::mutex g_submit;  // one job at a time (several JS environments may share th
 
 int numThreads() { return pool().threads; }
 
+SerialScope::SerialScope() : previous_(t_inParallel) { t_inParallel = true; }
+SerialScope::~SerialScope() { t_inParallel = previous_; }
+
 void setNumThreads(int n) {
   std::lock_guard<std::mutex> lk(g_submit);
   pool().resize(n);

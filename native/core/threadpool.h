@@ -14,4 +14,17 @@ void parallelFor(int64_t n, const std::function<void(int64_t, int64_t)>& fn, int
 // Calls fn(i) for each task i in [0, tasks), tasks handed out dynamically.
 void parallelTasks(int64_t tasks, const std::function<void(int64_t)>& fn);
 
+// While one lives, parallelFor/parallelTasks on this thread run inline instead of using the pool:
+// for kernels run on a background thread (async augmentation) next to the JS thread's pool work.
+class SerialScope {
+ public:
+  SerialScope();
+  ~SerialScope();
+  SerialScope(const SerialScope&) = delete;
+  SerialScope& operator=(const SerialScope&) = delete;
+
+ private:
+  bool previous_;
+};
+
 }  // namespace selfsup

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The SimCLR / BYOL quality table (BENCHMARKS.md, issue "SimCLR and BYOL end to end"): each method
+# pretrains the default small encoder for about 20 minutes at 2 threads on the 60,000 Fashion-MNIST
+# training images (epochs chosen from measured epoch times), then one `selfsup eval` table: linear
+# probe and kNN on all labels, fine-tuning (last layer, end to end) on 1% and 10%, next to random
+# init (= training from scratch for end-to-end fine-tuning) and raw pixels, on the 10,000 test images.
+# Usage: bench/quality-ssl.sh [FASHION_MNIST_DIR] [OUT_DIR]
+set -euo pipefail
+FM=${1:-../shared/data/fashion-mnist}
+OUT=${2:-runs/quality-ssl}
+[ -d "$FM" ] || { echo "quality-ssl: $FM not found (skipped)"; exit 0; }
+CLI="node dist/cli/main.js"
+export SELFSUP_NUM_THREADS=2
+mkdir -p "$OUT"
+pretrain() { # name, args...
+  local name=$1; shift
+  if [ -f "$OUT/$name/encoder.safetensors" ]; then echo "quality-ssl: $name done already"; return; fi
+  local t0=$(date +%s) resume=()
+  # An interrupted run continues from its checkpoint (the time column then covers the last part only).
+  [ -f "$OUT/$name/checkpoint.safetensors" ] && resume=(--resume)
+  $CLI pretrain --out "$OUT/$name" --no-eval "${resume[@]}" "$@" >> "$OUT/$name.out" 2>> "$OUT/$name.log"
+  echo "$name $(( $(date +%s) - t0 )) s" | tee -a "$OUT/times.txt"
+}
+pretrain simclr --task simclr --data "$FM" --epochs 12 --batch-size 256
+pretrain byol --task byol --data "$FM" --epochs 10 --batch-size 256
+$CLI eval "$OUT"/{simclr,byol} --data "$FM" --protocol linear,knn --labels 100% > "$OUT/eval-linear.txt" 2> "$OUT/eval-linear.log"
+$CLI eval "$OUT"/{simclr,byol} --data "$FM" --protocol finetune --labels 1%,10% > "$OUT/eval-finetune.txt" 2> "$OUT/eval-finetune.log"
+cat "$OUT/times.txt" "$OUT/eval-linear.txt" "$OUT/eval-finetune.txt"

@@ -1,0 +1,191 @@
+// selfsup_cuda_check: runs every CUDA kernel (kernels_cuda.h) against its CPU twin (kernels.h) on
+// seeded random inputs of awkward and aligned shapes, and prints one line per case with the
+// largest absolute and relative error against the op's tolerance. Exit status: 0 when every case
+// passes or when there is no GPU to run on (the reason is printed: "skipped: ..."), 1 on a
+// mismatch or a CUDA error. Needs no Node.js, so it runs on GPU machines that lack it.
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "selfsup/kernels.h"
+#include "selfsup/kernels_cuda.h"
+
+namespace {
+
+int failures = 0;
+
+struct Dev {  // a device copy of a host vector, freed at scope end
+  void* p = nullptr;
+  size_t bytes = 0;
+  template <class T>
+  explicit Dev(const std::vector<T>& h) : bytes(h.size() * sizeof(T)) {
+    if (ss_cuda_malloc(&p, bytes ? bytes : 1) != SS_OK) { std::printf("FAIL cudaMalloc: %s\n", ss_cuda_last_error()); std::exit(1); }
+    if (bytes) ss_cuda_upload(p, h.data(), bytes);
+  }
+  ~Dev() { ss_cuda_free(p); }
+  float* f() const { return static_cast<float*>(p); }
+  int32_t* i() const { return static_cast<int32_t*>(p); }
+  template <class T>
+  std::vector<T> get(size_t n) const {
+    std::vector<T> h(n);
+    if (n) ss_cuda_download(h.data(), p, n * sizeof(T));
+    return h;
+  }
+};
+
+std::vector<float> randomVector(size_t n, unsigned seed, float scale = 1.f) {
+  std::mt19937 g(seed);
+  std::normal_distribution<float> d(0.f, scale);
+  std::vector<float> v(n);
+  for (auto& x : v) x = d(g);
+  return v;
+}
+
+// max |a - b| / (atol + rtol |b|) over the elements; <= 1 passes.
+void compare(const std::string& name, const std::vector<float>& got, const std::vector<float>& want, double atol, double rtol) {
+  double worst = 0, maxAbs = 0;
+  bool nan = false;
+  for (size_t k = 0; k < want.size(); k++) {
+    if (std::isnan(got[k]) != std::isnan(want[k])) nan = true;
+    if (std::isnan(want[k])) continue;
+    const double d = std::fabs((double)got[k] - want[k]);
+    maxAbs = std::fmax(maxAbs, d);
+    worst = std::fmax(worst, d / (atol + rtol * std::fabs((double)want[k])));
+  }
+  const bool ok = !nan && worst <= 1 && ss_cuda_synchronize() == SS_OK;
+  if (!ok) failures++;
+  std::printf("%s %-44s max abs err %.3g (tolerance atol %.0e rtol %.0e)%s\n", ok ? "ok  " : "FAIL", name.c_str(), maxAbs, atol, rtol,
+              nan ? " NaN mismatch" : "");
+}
+
+void expectOk(const std::string& what, ss_status s) {
+  if (s != SS_OK) {
+    failures++;
+    std::printf("FAIL %s returned %d: %s\n", what.c_str(), (int)s, ss_cuda_last_error());
+  }
+}
+
+void checkGemm(int ta, int tb, int64_t M, int64_t N, int64_t K, float beta) {
+  const int64_t lda = ta ? M : K, ldb = tb ? K : N;
+  auto A = randomVector(M * K, 1), B = randomVector(K * N, 2), C = randomVector(M * N, 3);
+  Dev dA(A), dB(B), dC(C);
+  std::vector<float> want = C;
+  ss_sgemm(ta, tb, M, N, K, 0.7f, A.data(), lda, B.data(), ldb, beta, want.data(), N);
+  expectOk("sgemm", ss_cuda_sgemm(ta, tb, M, N, K, 0.7f, dA.f(), lda, dB.f(), ldb, beta, dC.f(), N));
+  char name[96];
+  std::snprintf(name, sizeof name, "sgemm %c%c %lldx%lldx%lld beta %g", ta ? 'T' : 'N', tb ? 'T' : 'N', (long long)M, (long long)N, (long long)K, beta);
+  // Sums of K products in another order: error grows like sqrt(K) ulps of the terms.
+  compare(name, dC.get<float>(M * N), want, 1e-4 * std::sqrt((double)K), 1e-4);
+}
+
+void checkActivations() {
+  const int64_t n = 100003;
+  auto x = randomVector(n, 4, 3.f), dy = randomVector(n, 5);
+  const char* names[] = {"relu", "leaky relu", "gelu", "sigmoid", "tanh"};
+  for (int kind = SS_ACT_RELU; kind <= SS_ACT_TANH; kind++) {
+    std::vector<float> y(n), dx(n);
+    ss_activation_forward(kind, y.data(), x.data(), n, 0.1f);
+    ss_activation_backward(kind, dx.data(), dy.data(), x.data(), y.data(), n, 0.1f);
+    Dev dX(x), dY(y), dDy(dy), dDx(dx);
+    expectOk("activation forward", ss_cuda_activation_forward(kind, dY.f(), dX.f(), n, 0.1f));
+    compare(std::string(names[kind]) + " forward", dY.get<float>(n), y, 1e-6, 1e-5);
+    ss_cuda_upload(dY.p, y.data(), n * sizeof(float));  // backward from the CPU's y
+    expectOk("activation backward", ss_cuda_activation_backward(kind, dDx.f(), dDy.f(), dX.f(), dY.f(), n, 0.1f));
+    compare(std::string(names[kind]) + " backward", dDx.get<float>(n), dx, 1e-6, 1e-5);
+  }
+}
+
+void checkCrossEntropy(int64_t R, int64_t Cn, float smoothing, bool weighted) {
+  auto logits = randomVector(R * Cn, 6, 2.f);
+  std::vector<int32_t> targets(R);
+  std::mt19937 g(7);
+  for (auto& t : targets) t = (int32_t)(g() % Cn);
+  targets[R / 2] = -100;  // an ignored row
+  std::vector<float> w = randomVector(Cn, 8);
+  for (auto& v : w) v = std::fabs(v) + 0.1f;
+  float loss = 0;
+  std::vector<float> d(R * Cn);
+  ss_softmax_cross_entropy(&loss, d.data(), logits.data(), targets.data(), R, Cn, smoothing, -100, weighted ? w.data() : nullptr);
+  Dev dz(logits), dt(targets), dw(w), dd(d), dl(std::vector<float>(1));
+  expectOk("softmax cross-entropy", ss_cuda_softmax_cross_entropy(dl.f(), dd.f(), dz.f(), dt.i(), R, Cn, smoothing, -100, weighted ? dw.f() : nullptr));
+  char name[96];
+  std::snprintf(name, sizeof name, "softmax xent %lldx%lld smoothing %g%s", (long long)R, (long long)Cn, smoothing, weighted ? " weighted" : "");
+  compare(std::string(name) + " loss", dl.get<float>(1), {loss}, 1e-6, 1e-5);
+  compare(std::string(name) + " dlogits", dd.get<float>(R * Cn), d, 1e-7, 1e-4);
+  // A target out of range is an error, not a silent answer.
+  targets[0] = (int32_t)Cn;
+  Dev bad(targets);
+  if (ss_cuda_softmax_cross_entropy(dl.f(), dd.f(), dz.f(), bad.i(), R, Cn, smoothing, -100, nullptr) != SS_ERR_ARG) {
+    failures++;
+    std::printf("FAIL softmax xent accepted target %lld of %lld classes\n", (long long)Cn, (long long)Cn);
+  }
+}
+
+void checkOptimizers() {
+  const int64_t n = 70001;
+  auto p = randomVector(n, 9), gr = randomVector(n, 10), buf = randomVector(n, 11);
+  for (int nesterov = 0; nesterov < 2; nesterov++) {
+    std::vector<float> pc = p, bc = buf;
+    ss_sgd_step(pc.data(), bc.data(), gr.data(), n, 0.1f, 0.9f, 0.f, 5e-4f, nesterov, 0);
+    Dev dp(p), dg(gr), db(buf);
+    expectOk("sgd step", ss_cuda_sgd_step(dp.f(), db.f(), dg.f(), n, 0.1f, 0.9f, 0.f, 5e-4f, nesterov, 0));
+    compare(nesterov ? "sgd step (nesterov) param" : "sgd step param", dp.get<float>(n), pc, 1e-6, 1e-6);
+    compare(nesterov ? "sgd step (nesterov) momentum" : "sgd step momentum", db.get<float>(n), bc, 1e-6, 1e-6);
+  }
+  std::vector<float> m = randomVector(n, 12, 0.1f), v = randomVector(n, 13, 0.1f);
+  for (auto& x : v) x = x * x;
+  std::vector<float> pc = p, mc = m, vc = v;
+  ss_adamw_step(pc.data(), mc.data(), vc.data(), gr.data(), n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, 7);
+  Dev dp(p), dm(m), dv(v), dg(gr);
+  expectOk("adamw step", ss_cuda_adamw_step(dp.f(), dm.f(), dv.f(), dg.f(), n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, 7));
+  compare("adamw step param", dp.get<float>(n), pc, 1e-6, 1e-5);
+  compare("adamw step m", dm.get<float>(n), mc, 1e-7, 1e-6);
+  compare("adamw step v", dv.get<float>(n), vc, 1e-7, 1e-6);
+}
+
+void checkAllocator() {
+  void* a = nullptr;
+  void* b = nullptr;
+  expectOk("malloc", ss_cuda_malloc(&a, 1000));
+  expectOk("free", ss_cuda_free(a));
+  expectOk("malloc again", ss_cuda_malloc(&b, 900));  // same 1024-byte class: the cached block
+  size_t allocated = 0, cached = 0;
+  ss_cuda_memory_stats(&allocated, &cached);
+  const bool reused = a == b;
+  ss_cuda_free(b);
+  if (ss_cuda_free(b) != SS_ERR_ARG) { failures++; std::printf("FAIL a double free was accepted\n"); }
+  if (!reused) failures++;
+  std::printf("%s allocator reuses a freed block of the same size class (allocated %zu, cached %zu bytes)\n", reused ? "ok  " : "FAIL", allocated, cached);
+}
+
+}  // namespace
+
+int main() {
+  int devices = 0;
+  char msg[256];
+  const ss_cuda_availability a = ss_cuda_probe(&devices, msg, sizeof msg);
+  if (a != SS_CUDA_OK) {
+    std::printf("skipped: %s (%s)\n", a == SS_CUDA_NO_DRIVER ? "no NVIDIA driver" : a == SS_CUDA_NO_DEVICE ? "no CUDA device" : "CUDA error", msg);
+    return 0;
+  }
+  char name[256];
+  size_t mem = 0;
+  int major = 0, minor = 0;
+  ss_cuda_device_info(0, name, sizeof name, &mem, &major, &minor);
+  std::printf("device 0: %s, %.1f GiB, compute capability %d.%d (%d device%s)\n", name, mem / 1073741824.0, major, minor, devices, devices > 1 ? "s" : "");
+  checkAllocator();
+  for (int ta = 0; ta < 2; ta++)
+    for (int tb = 0; tb < 2; tb++) checkGemm(ta, tb, 67, 45, 33, 0.f);
+  checkGemm(0, 0, 256, 256, 256, 0.5f);
+  checkGemm(1, 0, 128, 1152, 512, 1.f);
+  checkGemm(0, 1, 1, 300, 7, 0.f);
+  checkActivations();
+  checkCrossEntropy(37, 10, 0.f, false);
+  checkCrossEntropy(300, 1000, 0.1f, true);
+  checkOptimizers();
+  std::printf("%s: %d failure%s\n", failures ? "FAILED" : "passed", failures, failures == 1 ? "" : "s");
+  return failures ? 1 : 0;
+}

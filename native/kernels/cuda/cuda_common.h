@@ -1,0 +1,28 @@
+// Shared by the CUDA kernels: launch sizes, the thread-local last-error text, and the check that
+// turns a CUDA error into an ss_status (never an exception across the C ABI).
+#pragma once
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+#include "selfsup/kernels_cuda.h"
+
+namespace selfsup {
+namespace cuda {
+
+constexpr int kThreads = 256;
+
+// Blocks for n elements at kThreads per block, capped (grid-stride loops cover the rest).
+inline unsigned blocksFor(int64_t n) {
+  int64_t b = (n + kThreads - 1) / kThreads;
+  return (unsigned)(b < 1 ? 1 : (b > 65535 * 8 ? 65535 * 8 : b));
+}
+
+// Records the error text for ss_cuda_last_error and says whether the call failed.
+bool failed(cudaError_t e);
+
+// After a launch: the launch error (bad configuration), not the kernel's completion.
+inline ss_status launched() { return failed(cudaGetLastError()) ? SS_ERR_ARG : SS_OK; }
+
+}  // namespace cuda
+}  // namespace selfsup
