@@ -1,6 +1,7 @@
 // Runtime facts and knobs: version, ISA in use, thread count, CUDA state.
 import fs from 'node:fs';
 import path from 'node:path';
+import { cudaStatus, type CudaStatus } from './native/cuda.js';
 import { native, packageRoot } from './native/loader.js';
 import type { Isa } from './native/binding.js';
 import { checkInt, checkOneOf } from './validate.js';
@@ -34,7 +35,7 @@ export interface RuntimeInfo {
   threads: number;
   compiler: string;
   mallocTuned: boolean;
-  cuda: { available: boolean; reason: string };
+  cuda: CudaStatus;
 }
 
 export function info(): RuntimeInfo {
@@ -47,6 +48,6 @@ export function info(): RuntimeInfo {
     threads: nb.getNumThreads(),
     compiler: nb.compiler,
     mallocTuned: nb.mallocTuned,
-    cuda: { available: false, reason: 'this build has no CUDA backend yet (CPU addon only)' },
+    cuda: cudaStatus(),
   };
 }

@@ -3,6 +3,7 @@
 // (the message names what was wrong) and exit with status 1.
 import { Command } from 'commander';
 import { info, version } from '../runtime.js';
+import { trainingDevice } from '../native/cuda.js';
 import { evalCommand } from './eval-command.js';
 import { sampleCommand } from './sample.js';
 import { pretrain } from './pretrain.js';
@@ -25,7 +26,8 @@ program
     console.log(`  threads:  ${i.threads} (SELFSUP_NUM_THREADS or setNumThreads())`);
     console.log(`  compiler: ${i.compiler}`);
     console.log(`  malloc:   ${i.mallocTuned ? 'tuned for large tensors (SELFSUP_MALLOC_TUNING=0 disables)' : 'system default'}`);
-    console.log(`  CUDA:     ${i.cuda.available ? 'available' : `not available: ${i.cuda.reason}`}`);
+    console.log(`  CUDA:     ${i.cuda.available ? i.cuda.message : `not available (${i.cuda.reason}): ${i.cuda.message}`}`);
+    console.log(`  device:   ${trainingDevice('auto').why}`);
   });
 
 program
@@ -63,6 +65,7 @@ program
   .option('--width <n>', 'next-token: channels of the causal conv net (default 64)')
   .option('--dropout <p>', 'next-token: dropout on each block\'s residual branch while training (default 0)')
   .option('--threads <n>', 'threads for the kernels (default: all cores)')
+  .option('--device <device>', 'cpu | cuda | auto (cuda: an error saying why it cannot run here; auto: the CPU, and why)', 'cpu')
   .option('--limit <n>', 'use only the first n training and test images (quick tries); colorization: the first n photos, and n images for the transfer evaluation')
   .option('--eval <protocols>', 'protocols to run after training', 'linear,knn')
   .option('--no-eval', 'skip the evaluation')

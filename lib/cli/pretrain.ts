@@ -21,11 +21,13 @@ import { resolveData, type DataSource } from './data.js';
 import { evaluateEncoders, formatResultsTable, parseProtocols } from './evaluation.js';
 import { buildNextToken, buildTemporal, isSequenceTask, sequenceTransfer, temporalData, textData, type SequenceData, type SequenceFlags } from './sequence-tasks.js';
 import { NextToken } from '../tasks/next-token.js';
+import { DEVICES, trainingDevice } from '../native/cuda.js';
 import { buildTask, CLI_TASKS, defaultOptimizer, type ImageTask, type TaskFlags } from './tasks.js';
 
 export interface PretrainFlags extends TaskFlags, Omit<SequenceFlags, 'data' | 'limit' | 'loss'> {
   task: string;
   data?: string;
+  device: string;
   epochs: string;
   batchSize?: string;
   out?: string;
@@ -100,6 +102,9 @@ export async function pretrain(f: PretrainFlags): Promise<void> {
   const optimizer: OptimizerName = f.optimizer === undefined ? defaultOptimizer(taskName) : checkOneOf('--optimizer', f.optimizer, ['lars', 'sgd', 'adamw'] as const);
   if (f.threads !== undefined) setNumThreads(checkInt('--threads', Number(f.threads), 1, 1024));
   if (f.resume && !f.out) throw new Error('--resume needs --out RUN_DIR (the run to continue)');
+  const device = checkOneOf('--device', f.device, DEVICES);
+  const placement = trainingDevice(device); // 'cuda' that cannot run stops here, before any data is read
+  if (device !== 'cpu') console.error(`device: ${placement.why}`);
   const sequenceFlags = f as unknown as SequenceFlags;
   if (!isSequenceTask(taskName) && (f.frames !== undefined || f.text !== undefined))
     throw new Error(`--frames and --text are for --task temporal and --task next-token, not ${taskName}`);
@@ -137,7 +142,7 @@ export async function pretrain(f: PretrainFlags): Promise<void> {
   console.error(`encoder: ${describeEncoder}; ${optimizer}; run folder ${runDir}`);
   const t0 = Date.now();
   const result = await fit(task, data.train, {
-    epochs, batchSize, seed, runDir, resume: !!f.resume, optimizer,
+    epochs, batchSize, seed, runDir, resume: !!f.resume, optimizer, device,
     lr: f.lr === undefined ? DEFAULT_LR[taskName] : checkNumber('--lr', Number(f.lr), 0, Infinity, true),
   });
   const minutes = (Date.now() - t0) / 60000;

@@ -95,7 +95,7 @@ export async function fit(task: Task, dataset: Dataset, options: FitOptions): Pr
     task: { name: id.task, config: id.taskConfig }, trainer: config,
     derived: { stepsPerEpoch, totalSteps, warmupSteps, stepGenerator: `Generator(seed) at offset (step + 1) * ${COUNTERS_PER_STEP}` },
     dataset: { ...id.dataset, source: dataset.source },
-    selfsup: selfsupVersion, node: process.version, threads: getNumThreads(), created: new Date().toISOString(),
+    selfsup: selfsupVersion, node: process.version, threads: getNumThreads(), device: opts.device, created: new Date().toISOString(),
   }));
 
   let pos: RunPosition;

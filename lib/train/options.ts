@@ -1,6 +1,7 @@
 // fit()'s options: their types, validation and defaults. The resolved, JSON-safe part (TrainConfig)
 // is what a checkpoint records and what a resumed run must match, so it holds every value that
 // changes the numbers a run computes and nothing that does not (paths, callbacks, signal, display).
+import { DEVICES, trainingDevice, type DeviceRequest } from '../native/cuda.js';
 import { checkBool, checkInt, checkNumber, checkOneOf, checkOptions, invalidParameter, outOfRange } from '../validate.js';
 import type { Callbacks } from './callbacks.js';
 import { checkCallbacks } from './callbacks.js';
@@ -26,6 +27,7 @@ export interface FitOptions {
   progress?: boolean;          // default: process.stderr.isTTY
   metricsEvery?: number;       // also write a metrics line every N steps; default 0 (epochs only)
   prefetch?: boolean;          // start the next batch's task.prefetch() (augmented views) before each step; default true
+  device?: DeviceRequest;      // 'cpu' (default) | 'cuda' (an error saying why not, for now) | 'auto' (the CPU, and why)
 }
 
 // Everything that determines the numbers; saved in checkpoints and config.json.
@@ -51,10 +53,11 @@ export interface ResolvedOptions {
   progress: boolean;
   metricsEvery: number;
   prefetch: boolean;
+  device: { device: 'cpu'; why: string };
 }
 
 const KEYS = ['epochs', 'batchSize', 'optimizer', 'lr', 'weightDecay', 'momentum', 'schedule', 'warmupEpochs', 'seed',
-  'dropLast', 'runDir', 'resume', 'signal', 'callbacks', 'progress', 'metricsEvery', 'prefetch'] as const;
+  'dropLast', 'runDir', 'resume', 'signal', 'callbacks', 'progress', 'metricsEvery', 'prefetch', 'device'] as const;
 
 // Linear scaling rule: SimCLR's LARS base lr is 0.3 per 256 images; Goyal et al.'s SGD is 0.1 per 256.
 const LR_PER_256: Record<Exclude<OptimizerName, 'adamw'>, number> = { lars: 0.3, sgd: 0.1 };
@@ -94,8 +97,9 @@ export function resolveOptions(options: FitOptions): ResolvedOptions {
   const progress = o.progress === undefined ? process.stderr.isTTY === true : checkBool('progress', o.progress);
   const metricsEvery = checkInt('metricsEvery', o.metricsEvery ?? 0, 0);
   const prefetch = o.prefetch === undefined ? true : checkBool('prefetch', o.prefetch);
+  const device = trainingDevice(checkOneOf('device', o.device ?? 'cpu', DEVICES));
   return {
     config: { epochs, batchSize, optimizer, lr, weightDecay, momentum, schedule, warmupEpochs, seed, dropLast },
-    runDir: o.runDir ?? null, resume, signal: o.signal ?? null, callbacks, progress, metricsEvery, prefetch,
+    runDir: o.runDir ?? null, resume, signal: o.signal ?? null, callbacks, progress, metricsEvery, prefetch, device,
   };
 }
