@@ -14,9 +14,9 @@ export interface KernelSet {
   avgPoolForward(y: F32, x: F32, params: Int32Array): void;
   avgPoolBackward(dx: F32, dy: F32, params: Int32Array): void;
   batchNormForwardTrain(y: F32, saveMean: F32, saveInvstd: F32, runningMean: OptF32, runningVar: OptF32, x: F32,
-    gamma: OptF32, beta: OptF32, N: number, C: number, S: number, momentum: number, eps: number): void;
+    gamma: OptF32, beta: OptF32, N: number, C: number, S: number, momentum: number, eps: number, relu?: 0 | 1): void;
   batchNormBackward(dx: OptF32, dgamma: OptF32, dbeta: OptF32, dy: F32, x: F32, gamma: OptF32, saveMean: F32,
-    saveInvstd: F32, N: number, C: number, S: number): void;
+    saveInvstd: F32, N: number, C: number, S: number, reluOut?: OptF32): void;
   softmaxCrossEntropy(dlogits: OptF32, logits: F32, targets: Int32Array, R: number, Cn: number,
     labelSmoothing: number, ignoreIndex: number, classWeights?: OptF32): number;
   infoNce(dz: OptF32, z: F32, pos: Int32Array, R: number, D: number, temperature: number): number;
@@ -28,7 +28,7 @@ export interface NativeBinding extends KernelSet {
   ref: KernelSet;
   maxPoolBackward(dx: F32, dy: F32, argmax: Int32Array, params: Int32Array): void;
   batchNormForwardEval(y: F32, x: F32, gamma: OptF32, beta: OptF32, runningMean: F32, runningVar: F32, N: number,
-    C: number, S: number, eps: number): void;
+    C: number, S: number, eps: number, relu?: 0 | 1): void;
   layerNormForward(y: F32, mean: F32, rstd: F32, x: F32, gamma: OptF32, beta: OptF32, R: number, D: number,
     eps: number): void;
   layerNormBackward(dx: F32, dgamma: OptF32, dbeta: OptF32, dy: F32, x: F32, gamma: OptF32, mean: F32, rstd: F32,

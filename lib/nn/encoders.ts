@@ -58,10 +58,8 @@ export class ConvEncoder extends Module {
   // The last conv stage's activations (N, width, H / stride, W / stride), before pooling: what
   // dense pretext heads (colorization's decoder) build on.
   featureMap(x: Tensor): Tensor {
-    let y = this.normalizeInput(x);
-    const layers = this.body.layers;
-    for (let i = 0; i + 1 < layers.length; i++) y = layers[i].forward(y);
-    return y;
+    const y = this.normalizeInput(x);
+    return this.body.forwardLayers(y, this.body.layers.length - 1);
   }
 
   // Product of the strides: input size / feature-map size.

@@ -66,10 +66,8 @@ export class VideoEncoder extends Module {
   // The last stage's activations (N, width, T / st, H / sh, W / sw), before pooling: what the
   // temporal-reconstruction decoder builds on.
   featureMap(x: Tensor): Tensor {
-    let y = this.withMask(x);
-    const layers = this.body.layers;
-    for (let i = 0; i + 1 < layers.length; i++) y = layers[i].forward(y);
-    return y;
+    const y = this.withMask(x);
+    return this.body.forwardLayers(y, this.body.layers.length - 1);
   }
 
   // Product of the strides per axis: input size / feature-map size, [time, height, width].

@@ -10,6 +10,7 @@ export interface BatchNormOptions {
   training?: boolean;
   momentum?: number;
   eps?: number;
+  relu?: boolean;  // ReLU(BN(x)) fused: one pass, and the backward masks the gradient itself
 }
 
 function checkVec(name: string, t: Tensor | null, C: number): void {
@@ -21,11 +22,12 @@ function checkVec(name: string, t: Tensor | null, C: number): void {
 // x is (N, C) or (N, C, ...spatial); statistics per channel.
 export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null,
   bias: Tensor | null, opts?: BatchNormOptions): Tensor {
-  const o = checkOptions<BatchNormOptions>('options', opts, ['training', 'momentum', 'eps']);
+  const o = checkOptions<BatchNormOptions>('options', opts, ['training', 'momentum', 'eps', 'relu']);
   checkRank('x', x, [2, 3, 4, 5]);
   const training = o.training === undefined ? true : checkBool('training', o.training);
   const momentum = checkNumber('momentum', o.momentum ?? 0.1, 0, 1);
   const eps = checkNumber('eps', o.eps ?? 1e-5, 0, Infinity, true);
+  const relu = o.relu === undefined ? false : checkBool('relu', o.relu);
   const [N, C] = x.shape;
   const S = sizeOf(x.shape.slice(2));
   if (C < 1 || S < 1) throw outOfRange('x', 'at least one channel and one position per channel', `shape [${x.shape.join(', ')}]`);
@@ -38,9 +40,11 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   const parents = [x, weight, bias].filter((t): t is Tensor => t !== null);
   if (!training) {
     if (!runningMean || !runningVar) throw new TypeError('batchNorm: eval mode needs runningMean and runningVar');
-    nb.batchNormForwardEval(y, x.data, weight?.data ?? null, bias?.data ?? null, runningMean.data, runningVar.data, N, C, S, eps);
-    // Eval-mode BN is an affine map per channel: dx = dy * gamma * invstd.
-    return attach(new Tensor(y, x.shape), 'batchNormEval', parents, (g) => {
+    nb.batchNormForwardEval(y, x.data, weight?.data ?? null, bias?.data ?? null, runningMean.data, runningVar.data, N, C, S, eps, relu ? 1 : 0);
+    // Eval-mode BN is an affine map per channel: dx = dy * gamma * invstd (through the fused ReLU:
+    // dy where the output is positive).
+    return attach(new Tensor(y, x.shape), relu ? 'batchNormReluEval' : 'batchNormEval', parents, (g0) => {
+      const g = relu ? g0.map((v, i) => (y[i] > 0 ? v : 0)) : g0;
       const inv = runningVar.data.map((v) => 1 / Math.sqrt(v + eps));
       if (needsGrad(x)) {
         const gx = new Float32Array(x.size);
@@ -67,12 +71,12 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   if (N * S < 2) throw outOfRange('x', 'more than one value per channel in training mode', `shape [${x.shape.join(', ')}]`);
   const saveMean = new Float32Array(C), saveInvstd = new Float32Array(C);
   nb.batchNormForwardTrain(y, saveMean, saveInvstd, runningMean?.data ?? null, runningVar?.data ?? null, x.data,
-    weight?.data ?? null, bias?.data ?? null, N, C, S, momentum, eps);
-  return attach(new Tensor(y, x.shape), 'batchNorm', parents, (g) => {
+    weight?.data ?? null, bias?.data ?? null, N, C, S, momentum, eps, relu ? 1 : 0);
+  return attach(new Tensor(y, x.shape), relu ? 'batchNormRelu' : 'batchNorm', parents, (g) => {
     const gx = needsGrad(x) ? gradBuffer(x.size) : null;
     const gw = weight && needsGrad(weight) ? new Float32Array(C) : null;
     const gb = bias && needsGrad(bias) ? new Float32Array(C) : null;
-    nb.batchNormBackward(gx, gw, gb, g, x.data, weight?.data ?? null, saveMean, saveInvstd, N, C, S);
+    nb.batchNormBackward(gx, gw, gb, g, x.data, weight?.data ?? null, saveMean, saveInvstd, N, C, S, relu ? y : null);
     if (gx) accumulateGrad(x, gx);
     if (gw && weight) accumulateGrad(weight, gw);
     if (gb && bias) accumulateGrad(bias, gb);

@@ -7,12 +7,12 @@ namespace selfsup {
 namespace {
 
 using BnTrainFn = ss_status (*)(float*, float*, float*, float*, float*, const float*, const float*, const float*,
-                                int64_t, int64_t, int64_t, float, float);
+                                int64_t, int64_t, int64_t, float, float, int);
 using BnBwdFn = ss_status (*)(float*, float*, float*, const float*, const float*, const float*, const float*,
-                              const float*, int64_t, int64_t, int64_t);
+                              const float*, int64_t, int64_t, int64_t, const float*);
 
 // batchNormForwardTrain(y, saveMean, saveInvstd, runningMean|null, runningVar|null, x, gamma|null, beta|null,
-//                       N, C, S, momentum, eps)
+//                       N, C, S, momentum, eps, relu? (0|1, fused ReLU))
 template <BnTrainFn F>
 Napi::Value BatchNormForwardTrain(const Napi::CallbackInfo& info) {
   Args a{info, "batchNormForwardTrain"};
@@ -22,11 +22,11 @@ Napi::Value BatchNormForwardTrain(const Napi::CallbackInfo& info) {
   int64_t n = a.mul({N, C, S});
   check(a, F(a.f32(0, "y", n), a.f32(1, "saveMean", C), a.f32(2, "saveInvstd", C), a.f32(3, "runningMean", C, true),
              a.f32(4, "runningVar", C, true), a.f32(5, "x", n), a.f32(6, "gamma", C, true), a.f32(7, "beta", C, true),
-             N, C, S, momentum, eps));
+             N, C, S, momentum, eps, a.isNull(13) ? 0 : (int)a.integer(13, "relu", 0, 1)));
   return info.Env().Undefined();
 }
 
-// batchNormForwardEval(y, x, gamma|null, beta|null, runningMean, runningVar, N, C, S, eps)
+// batchNormForwardEval(y, x, gamma|null, beta|null, runningMean, runningVar, N, C, S, eps, relu? (0|1))
 Napi::Value BatchNormForwardEval(const Napi::CallbackInfo& info) {
   Args a{info, "batchNormForwardEval"};
   int64_t N = a.integer(6, "N"), C = a.integer(7, "C", 1), S = a.integer(8, "S", 1);
@@ -35,11 +35,12 @@ Napi::Value BatchNormForwardEval(const Napi::CallbackInfo& info) {
   int64_t n = a.mul({N, C, S});
   check(a, ss_batchnorm_forward_eval(a.f32(0, "y", n), a.f32(1, "x", n), a.f32(2, "gamma", C, true),
                                      a.f32(3, "beta", C, true), a.f32(4, "runningMean", C),
-                                     a.f32(5, "runningVar", C), N, C, S, eps));
+                                     a.f32(5, "runningVar", C), N, C, S, eps, a.isNull(10) ? 0 : (int)a.integer(10, "relu", 0, 1)));
   return info.Env().Undefined();
 }
 
-// batchNormBackward(dx|null, dgamma|null, dbeta|null, dy, x, gamma|null, saveMean, saveInvstd, N, C, S)
+// batchNormBackward(dx|null, dgamma|null, dbeta|null, dy, x, gamma|null, saveMean, saveInvstd, N, C, S,
+//                   reluOut|null (the fused forward's output: dy is masked by reluOut > 0))
 template <BnBwdFn F>
 Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
   Args a{info, "batchNormBackward"};
@@ -47,7 +48,7 @@ Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
   int64_t n = a.mul({N, C, S});
   check(a, F(a.f32(0, "dx", n, true), a.f32(1, "dgamma", C, true), a.f32(2, "dbeta", C, true), a.f32(3, "dy", n),
              a.f32(4, "x", n), a.f32(5, "gamma", C, true), a.f32(6, "saveMean", C), a.f32(7, "saveInvstd", C), N, C,
-             S));
+             S, a.f32(11, "reluOut", n, true)));
   return info.Env().Undefined();
 }
 

@@ -74,4 +74,24 @@ inline void sumDot16(const float* g, const float* x, int64_t n, float c, float* 
   *sumGX = t;
 }
 
+// sumDot16 of g masked by out > 0 (the gradient through a ReLU whose output is `out`).
+inline void sumDotMasked16(const float* g, const float* x, const float* out, int64_t n, float c, float* sumG, float* sumGX) {
+  float a[16] = {}, b[16] = {};
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    for (int j = 0; j < 16; j++) {
+      const float m = out[i + j] > 0.f ? g[i + j] : 0.f;
+      a[j] += m;
+      b[j] += m * (x[i + j] - c);
+    }
+  float s = laneSum(a), t = laneSum(b);
+  for (; i < n; i++) {
+    const float m = out[i] > 0.f ? g[i] : 0.f;
+    s += m;
+    t += m * (x[i] - c);
+  }
+  *sumG = s;
+  *sumGX = t;
+}
+
 }  // namespace selfsup

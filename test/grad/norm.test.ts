@@ -1,8 +1,10 @@
 // batchNorm (train / eval) and layerNorm backward against central finite differences.
 import { describe, expect, it } from 'vitest';
-import { batchNorm, layerNorm } from '../../lib/ops/index.js';
+import * as nn from '../../lib/nn/index.js';
+import { batchNorm, layerNorm, mul, relu, sum } from '../../lib/ops/index.js';
+import { Generator } from '../../lib/random.js';
 import { noGrad, Tensor } from '../../lib/tensor/tensor.js';
-import { randomTensor } from '../helpers.js';
+import { expectClose, randomTensor } from '../helpers.js';
 import { gradCheck, rangeTensor } from './gradcheck.js';
 
 describe('batchNorm (training) backward vs finite differences', () => {
@@ -67,5 +69,53 @@ describe('layerNorm backward vs finite differences', () => {
   it('weight/bias only (x without requiresGrad)', () => {
     const x = randomTensor([4, 6], 87), w = rangeTensor([6], 88, 0.5, 1.5), b = randomTensor([6], 89, true);
     gradCheck('layerNorm params only', [x, w, b], (xx, ww, bb) => layerNorm(xx, [6], ww, bb));
+  });
+});
+
+// batchNorm({ relu: true }) against the composition relu(batchNorm(x)) of the two ops checked
+// above: same output, same gradients for x, weight and bias, in training and eval mode; and
+// nn.Sequential runs a BatchNorm followed by a ReLU through it.
+describe('batchNorm with fused ReLU', () => {
+  const grads = (fused: boolean, training: boolean, shape: number[]) => {
+    const C = shape[1];
+    const x = randomTensor(shape, 60, true), w = rangeTensor([C], 61, 0.5, 1.5), b = randomTensor([C], 62, true);
+    const rm = new Tensor(Float32Array.from({ length: C }, (_, c) => 0.1 * c), [C]), rv = new Tensor(new Float32Array(C).fill(0.8), [C]);
+    const y = fused ? batchNorm(x, rm, rv, w, b, { training, relu: true }) : relu(batchNorm(x, rm, rv, w, b, { training }));
+    const R = randomTensor(shape, 63);
+    sum(mul(y, R)).backward();
+    return { y: y.data, gx: x.grad!, gw: w.grad!, gb: b.grad!, rm: rm.data, rv: rv.data };
+  };
+  for (const training of [true, false])
+    for (const shape of [[6, 3], [4, 3, 5, 5], [2, 2, 3, 3, 2]])
+      it(`${training ? 'training' : 'eval'} [${shape}]`, () => {
+        const f = grads(true, training, shape), u = grads(false, training, shape);
+        expectClose(f.y, u.y, 1e-6, 1e-6, 'y');
+        expect(f.y.some((v) => v === 0) && f.y.some((v) => v > 0)).toBe(true);
+        expectClose(f.gx, u.gx, 1e-4, 1e-5, 'dx');
+        expectClose(f.gw, u.gw, 1e-4, 1e-5, 'dweight');
+        expectClose(f.gb, u.gb, 1e-4, 1e-5, 'dbias');
+        expectClose(f.rm, u.rm, 0, 0, 'running mean');
+        expectClose(f.rv, u.rv, 0, 0, 'running var');
+      });
+
+  it('nn.Sequential fuses BatchNorm + ReLU: same output and gradients as the layers one by one', () => {
+    const net = new nn.Sequential(new nn.Conv2d(2, 4, 3, { padding: 1, generator: new Generator(3) }), new nn.BatchNorm2d(4), new nn.ReLU(),
+      new nn.Conv2d(4, 3, 3, { stride: 2, generator: new Generator(4) }), new nn.BatchNorm2d(3), new nn.LeakyReLU(0.1));
+    const x = randomTensor([3, 2, 6, 6], 70);
+    const run = (fused: boolean) => {
+      for (const p of net.parameters()) p.grad = null;
+      const y = fused ? net.forward(x) : net.layers.reduce((h, m) => m.forward(h), x);
+      sum(mul(y, randomTensor(y.shape, 71))).backward();
+      return { y: Array.from(y.data), grads: net.parameters().map((p) => Array.from(p.grad!)) };
+    };
+    const f = run(true), u = run(false);
+    expectClose(f.y, u.y, 1e-6, 1e-6, 'output');
+    f.grads.forEach((g, i) => expectClose(g, u.grads[i], 1e-4, 1e-5, `parameter ${i}`));
+    // The fused op is in the graph: the first stage's output comes from a batchNormRelu node, the
+    // second (a LeakyReLU after its BatchNorm) is not fused.
+    const stage1 = net.forwardLayers(x, 3) as unknown as { node: { op: string } };
+    expect(stage1.node.op).toBe('batchNormRelu');
+    const stage2 = net.forwardLayers(x, 5) as unknown as { node: { op: string } };
+    expect(stage2.node.op).toBe('batchNorm');
   });
 });

@@ -27,6 +27,30 @@ describe('batch norm kernels vs reference', () => {
       expectClose(dx, dxr, 2e-3, 2e-4, 'dx');
       expectClose(dg, dgr, 1e-4, 1e-4, 'dgamma');
       expectClose(dbt, dbr, 1e-4, 1e-4, 'dbeta');
+
+      // Fused ReLU: the forward is max(0, BN(x)) of the reference, the backward is the reference
+      // backward of dy masked by that output, computed here from the unfused kernels' results.
+      const f = run(), fr = run();
+      nb.batchNormForwardTrain(f.y, f.m, f.s, f.rm, f.rv, x, gamma, beta, N, C, S, 0.1, 1e-5, 1);
+      nb.ref.batchNormForwardTrain(fr.y, fr.m, fr.s, fr.rm, fr.rv, x, gamma, beta, N, C, S, 0.1, 1e-5, 1);
+      expectClose(f.y, r.y.map((v) => Math.max(0, v)), 1e-4, 1e-4, 'fused y');
+      expectClose(fr.y, r.y.map((v) => Math.max(0, v)), 0, 0, 'fused reference y');
+      expect(f.y.some((v) => v === 0) && f.y.some((v) => v > 0)).toBe(true);
+      const masked = dy.map((v, i) => (fr.y[i] > 0 ? v : 0));
+      const mdx = new Float32Array(n), mdxr = new Float32Array(n), mdg = new Float32Array(C), mdgr = new Float32Array(C), mdb = new Float32Array(C), mdbr = new Float32Array(C);
+      nb.batchNormBackward(mdx, mdg, mdb, dy, x, gamma, r.m, r.s, N, C, S, fr.y);
+      nb.ref.batchNormBackward(mdxr, mdgr, mdbr, masked, x, gamma, r.m, r.s, N, C, S, null);
+      expectClose(mdx, mdxr, 2e-3, 2e-4, 'fused dx');
+      expectClose(mdg, mdgr, 1e-4, 1e-4, 'fused dgamma');
+      expectClose(mdb, mdbr, 1e-4, 1e-4, 'fused dbeta');
+      const refFused = new Float32Array(n);
+      nb.ref.batchNormBackward(refFused, null, null, dy, x, gamma, r.m, r.s, N, C, S, fr.y);
+      expectClose(refFused, mdxr, 1e-6, 1e-6, 'reference: mask inside = mask outside');
+      // Eval mode with the running statistics.
+      const ye = new Float32Array(n), yer = new Float32Array(n);
+      nb.batchNormForwardEval(ye, x, gamma, beta, f.rm, f.rv, N, C, S, 1e-5, 1);
+      nb.batchNormForwardEval(yer, x, gamma, beta, f.rm, f.rv, N, C, S, 1e-5);
+      expectClose(ye, yer.map((v) => Math.max(0, v)), 0, 0, 'fused eval y');
     });
   }
 });

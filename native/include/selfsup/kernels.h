@@ -52,22 +52,25 @@ ss_status ss_ref_avgpool_backward(float* dx, const float* dy, const ss_pool_para
 
 // ---- Batch norm over (N, C, S): statistics per channel over N*S. saveMean/saveInvstd (C) keep what
 // the backward needs; running stats update as PyTorch's (unbiased variance, momentum).
+// Fused ReLU (BN + ReLU, as every conv stage has): relu != 0 writes max(0, BN(x)) in the same pass,
+// and the backward given that output (reluOut, else null) masks dy by reluOut > 0 on the fly, so
+// neither the BN output nor the masked gradient is ever materialized.
 ss_status ss_batchnorm_forward_train(float* y, float* saveMean, float* saveInvstd, float* runningMean,
                                      float* runningVar, const float* x, const float* gamma, const float* beta,
-                                     int64_t N, int64_t C, int64_t S, float momentum, float eps);
+                                     int64_t N, int64_t C, int64_t S, float momentum, float eps, int relu);
 ss_status ss_batchnorm_forward_eval(float* y, const float* x, const float* gamma, const float* beta,
                                     const float* runningMean, const float* runningVar, int64_t N, int64_t C,
-                                    int64_t S, float eps);
+                                    int64_t S, float eps, int relu);
 ss_status ss_batchnorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* x,
                                 const float* gamma, const float* saveMean, const float* saveInvstd, int64_t N,
-                                int64_t C, int64_t S);
+                                int64_t C, int64_t S, const float* reluOut);
 ss_status ss_ref_batchnorm_forward_train(float* y, float* saveMean, float* saveInvstd, float* runningMean,
                                          float* runningVar, const float* x, const float* gamma,
                                          const float* beta, int64_t N, int64_t C, int64_t S, float momentum,
-                                         float eps);
+                                         float eps, int relu);
 ss_status ss_ref_batchnorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* x,
                                     const float* gamma, const float* saveMean, const float* saveInvstd,
-                                    int64_t N, int64_t C, int64_t S);
+                                    int64_t N, int64_t C, int64_t S, const float* reluOut);
 
 // ---- Layer norm over the last D elements of R rows; gamma/beta (D) may be null.
 ss_status ss_layernorm_forward(float* y, float* mean, float* rstd, const float* x, const float* gamma,

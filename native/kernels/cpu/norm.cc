@@ -11,10 +11,20 @@
 
 using namespace selfsup;
 
+namespace {
+// y = max(0, (x - m) * scale + b), NaN kept (as the ReLU kernel: v < 0 ? 0 : v).
+inline void normalizeRelu(float* y, const float* x, int64_t S, float m, float scale, float b) {
+  for (int64_t i = 0; i < S; i++) {
+    const float v = (x[i] - m) * scale + b;
+    y[i] = v < 0.f ? 0.f : v;
+  }
+}
+}  // namespace
+
 extern "C" ss_status ss_batchnorm_forward_train(float* y, float* saveMean, float* saveInvstd, float* runningMean,
                                                 float* runningVar, const float* x, const float* gamma,
                                                 const float* beta, int64_t N, int64_t C, int64_t S, float momentum,
-                                                float eps) {
+                                                float eps, int relu) {
   if (N <= 0 || C <= 0 || S <= 0 || !(eps > 0)) return SS_ERR_ARG;
   const int64_t count = N * S;
   parallelFor(C, [&](int64_t c0, int64_t c1) {
@@ -45,7 +55,8 @@ extern "C" ss_status ss_batchnorm_forward_train(float* y, float* saveMean, float
       for (int64_t n = 0; n < N; n++) {
         const float* xc = x + (n * C + c) * S;
         float* yc = y + (n * C + c) * S;
-        for (int64_t i = 0; i < S; i++) yc[i] = (xc[i] - m) * scale + bb;
+        if (relu) normalizeRelu(yc, xc, S, m, scale, bb);
+        else for (int64_t i = 0; i < S; i++) yc[i] = (xc[i] - m) * scale + bb;
       }
     }
   });
@@ -54,7 +65,7 @@ extern "C" ss_status ss_batchnorm_forward_train(float* y, float* saveMean, float
 
 extern "C" ss_status ss_batchnorm_forward_eval(float* y, const float* x, const float* gamma, const float* beta,
                                                const float* runningMean, const float* runningVar, int64_t N,
-                                               int64_t C, int64_t S, float eps) {
+                                               int64_t C, int64_t S, float eps, int relu) {
   if (N < 0 || C <= 0 || S <= 0 || !(eps > 0)) return SS_ERR_ARG;
   parallelFor(N * C, [&](int64_t b, int64_t e) {
     for (int64_t r = b; r < e; r++) {
@@ -63,7 +74,8 @@ extern "C" ss_status ss_batchnorm_forward_eval(float* y, const float* x, const f
       const float scale = (gamma ? gamma[c] : 1.f) * invstd, bb = beta ? beta[c] : 0.f, m = runningMean[c];
       const float* xc = x + r * S;
       float* yc = y + r * S;
-      for (int64_t i = 0; i < S; i++) yc[i] = (xc[i] - m) * scale + bb;
+      if (relu) normalizeRelu(yc, xc, S, m, scale, bb);
+      else for (int64_t i = 0; i < S; i++) yc[i] = (xc[i] - m) * scale + bb;
     }
   });
   return SS_OK;
@@ -72,7 +84,7 @@ extern "C" ss_status ss_batchnorm_forward_eval(float* y, const float* x, const f
 // dx = gamma*invstd/M * (M*dy - sum(dy) - xhat*sum(dy*xhat)); dgamma += sum(dy*xhat); dbeta += sum(dy).
 extern "C" ss_status ss_batchnorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* x,
                                            const float* gamma, const float* saveMean, const float* saveInvstd,
-                                           int64_t N, int64_t C, int64_t S) {
+                                           int64_t N, int64_t C, int64_t S, const float* reluOut) {
   if (N <= 0 || C <= 0 || S <= 0) return SS_ERR_ARG;
   const double M = (double)N * S;
   parallelFor(C, [&](int64_t c0, int64_t c1) {
@@ -81,7 +93,8 @@ extern "C" ss_status ss_batchnorm_backward(float* dx, float* dgamma, float* dbet
       double sdy = 0, sdyx = 0;
       for (int64_t n = 0; n < N; n++) {
         float a, b;
-        sumDot16(dy + (n * C + c) * S, x + (n * C + c) * S, S, mean, &a, &b);
+        if (reluOut) sumDotMasked16(dy + (n * C + c) * S, x + (n * C + c) * S, reluOut + (n * C + c) * S, S, mean, &a, &b);
+        else sumDot16(dy + (n * C + c) * S, x + (n * C + c) * S, S, mean, &a, &b);
         sdy += a; sdyx += b;
       }
       const double sdyxhat = sdyx * invstd;
@@ -95,7 +108,15 @@ extern "C" ss_status ss_batchnorm_backward(float* dx, float* dgamma, float* dbet
         const float* xc = x + (n * C + c) * S;
         const float* dyc = dy + (n * C + c) * S;
         float* dxc = dx + (n * C + c) * S;
-        for (int64_t i = 0; i < S; i++) dxc[i] = k * (dyc[i] - meanDy - (xc[i] - mean) * coef);
+        if (reluOut) {
+          const float* oc = reluOut + (n * C + c) * S;
+          for (int64_t i = 0; i < S; i++) {
+            const float g = oc[i] > 0.f ? dyc[i] : 0.f;  // loads before the select: a vector blend
+            dxc[i] = k * (g - meanDy - (xc[i] - mean) * coef);
+          }
+        } else {
+          for (int64_t i = 0; i < S; i++) dxc[i] = k * (dyc[i] - meanDy - (xc[i] - mean) * coef);
+        }
       }
     }
   });
