@@ -3,8 +3,10 @@
 // largest absolute and relative error against the op's tolerance. Exit status: 0 when every case
 // passes or when there is no GPU to run on (the reason is printed: "skipped: ..."), 1 on a
 // mismatch or a CUDA error. Needs no Node.js, so it runs on GPU machines that lack it.
+#include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <string>
@@ -146,6 +148,68 @@ void checkOptimizers() {
   compare("adamw step v", dv.get<float>(n), vc, 1e-7, 1e-6);
 }
 
+ss_conv_params convParams(int N, int C, int K, int groups, std::array<int, 3> in, std::array<int, 3> k, std::array<int, 3> stride,
+                          std::array<int, 3> pad, std::array<int, 3> dil) {
+  ss_conv_params p{};
+  p.N = N; p.C = C; p.K = K; p.groups = groups;
+  for (int i = 0; i < 3; i++) {
+    p.in[i] = in[i]; p.k[i] = k[i]; p.stride[i] = stride[i]; p.pad[i] = pad[i]; p.dil[i] = dil[i];
+    p.out[i] = (in[i] + 2 * pad[i] - dil[i] * (k[i] - 1) - 1) / stride[i] + 1;
+  }
+  return p;
+}
+
+void checkConv(const std::string& what, const ss_conv_params& p) {
+  const int64_t inPlane = (int64_t)p.in[0] * p.in[1] * p.in[2], outPlane = (int64_t)p.out[0] * p.out[1] * p.out[2];
+  const int64_t taps = (int64_t)p.k[0] * p.k[1] * p.k[2], wSize = (int64_t)p.K * (p.C / p.groups) * taps;
+  auto x = randomVector(p.N * p.C * inPlane, 20), w = randomVector(wSize, 21, 0.3f), b = randomVector(p.K, 22);
+  auto dy = randomVector(p.N * p.K * outPlane, 23), dw0 = randomVector(wSize, 24), db0 = randomVector(p.K, 25);
+  std::vector<float> y(p.N * p.K * outPlane), dx(p.N * p.C * inPlane), dw = dw0, db = db0;
+  ss_conv_forward(y.data(), x.data(), w.data(), b.data(), &p);
+  ss_conv_backward_data(dx.data(), dy.data(), w.data(), &p);
+  ss_conv_backward_weight(dw.data(), db.data(), x.data(), dy.data(), &p);
+  Dev dX(x), dW(w), dB(b), dDy(dy), dY(y), dDx(dx), dDw(dw0), dDb(db0);
+  expectOk("conv forward", ss_cuda_conv_forward(dY.f(), dX.f(), dW.f(), dB.f(), &p));
+  expectOk("conv backward data", ss_cuda_conv_backward_data(dDx.f(), dDy.f(), dW.f(), &p));
+  expectOk("conv backward weight", ss_cuda_conv_backward_weight(dDw.f(), dDb.f(), dX.f(), dDy.f(), &p));
+  const double sums = std::sqrt((double)(p.C / p.groups) * taps);
+  compare("conv " + what + " forward", dY.get<float>(y.size()), y, 1e-4 * sums, 1e-4);
+  compare("conv " + what + " backward data", dDx.get<float>(dx.size()), dx, 1e-4 * sums, 1e-4);
+  compare("conv " + what + " backward weight", dDw.get<float>(dw.size()), dw, 1e-4 * std::sqrt((double)p.N * outPlane), 1e-4);
+  compare("conv " + what + " bias grad", dDb.get<float>(db.size()), db, 1e-4 * std::sqrt((double)p.N * outPlane), 1e-4);
+}
+
+void checkBatchNorm(int64_t N, int64_t C, int64_t S, int relu) {
+  const int64_t n = N * C * S;
+  auto x = randomVector(n, 30, 2.f), gamma = randomVector(C, 31), beta = randomVector(C, 32), dy = randomVector(n, 33);
+  for (auto& v : x) v += 3.f;  // a mean away from 0
+  auto rm = randomVector(C, 34), rv = randomVector(C, 35);
+  for (auto& v : rv) v = std::fabs(v) + 0.5f;
+  std::vector<float> y(n), mean(C), invstd(C), rmC = rm, rvC = rv, dx(n), dg(C, 0.f), dbt(C, 0.f), ye(n);
+  ss_batchnorm_forward_train(y.data(), mean.data(), invstd.data(), rmC.data(), rvC.data(), x.data(), gamma.data(), beta.data(), N, C, S, 0.1f, 1e-5f, relu);
+  ss_batchnorm_backward(dx.data(), dg.data(), dbt.data(), dy.data(), x.data(), gamma.data(), mean.data(), invstd.data(), N, C, S, relu ? y.data() : nullptr);
+  ss_batchnorm_forward_eval(ye.data(), x.data(), gamma.data(), beta.data(), rmC.data(), rvC.data(), N, C, S, 1e-5f, relu);
+  Dev dX(x), dG(gamma), dBt(beta), dDy(dy), dY(y), dM(mean), dS(invstd), dRm(rm), dRv(rv), dDx(dx), dDg{std::vector<float>(C)}, dDb{std::vector<float>(C)}, dYe(ye);
+  expectOk("batchnorm train", ss_cuda_batchnorm_forward_train(dY.f(), dM.f(), dS.f(), dRm.f(), dRv.f(), dX.f(), dG.f(), dBt.f(), N, C, S, 0.1f, 1e-5f, relu));
+  char name[96];
+  std::snprintf(name, sizeof name, "batchnorm%s N%lld C%lld S%lld", relu ? "+relu" : "", (long long)N, (long long)C, (long long)S);
+  compare(std::string(name) + " y", dY.get<float>(n), y, 1e-5, 1e-4);
+  compare(std::string(name) + " mean", dM.get<float>(C), mean, 1e-6, 1e-5);
+  compare(std::string(name) + " invstd", dS.get<float>(C), invstd, 1e-6, 1e-5);
+  compare(std::string(name) + " running var", dRv.get<float>(C), rvC, 1e-6, 1e-5);
+  ss_cuda_upload(dY.p, y.data(), n * sizeof(float));  // the backward from the CPU's outputs and statistics
+  ss_cuda_upload(dM.p, mean.data(), C * sizeof(float));
+  ss_cuda_upload(dS.p, invstd.data(), C * sizeof(float));
+  expectOk("batchnorm backward", ss_cuda_batchnorm_backward(dDx.f(), dDg.f(), dDb.f(), dDy.f(), dX.f(), dG.f(), dM.f(), dS.f(), N, C, S, relu ? dY.f() : nullptr));
+  compare(std::string(name) + " dx", dDx.get<float>(n), dx, 1e-5, 1e-3);
+  compare(std::string(name) + " dgamma", dDg.get<float>(C), dg, 1e-4, 1e-4);
+  compare(std::string(name) + " dbeta", dDb.get<float>(C), dbt, 1e-4, 1e-4);
+  ss_cuda_upload(dRm.p, rmC.data(), C * sizeof(float));
+  ss_cuda_upload(dRv.p, rvC.data(), C * sizeof(float));
+  expectOk("batchnorm eval", ss_cuda_batchnorm_forward_eval(dYe.f(), dX.f(), dG.f(), dBt.f(), dRm.f(), dRv.f(), N, C, S, 1e-5f, relu));
+  compare(std::string(name) + " eval y", dYe.get<float>(n), ye, 1e-5, 1e-4);
+}
+
 void checkAllocator() {
   void* a = nullptr;
   void* b = nullptr;
@@ -183,6 +247,15 @@ int main() {
   checkGemm(1, 0, 128, 1152, 512, 1.f);
   checkGemm(0, 1, 1, 300, 7, 0.f);
   checkActivations();
+  checkConv("2-D 3x3 pad 1", convParams(3, 5, 7, 1, {1, 9, 11}, {1, 3, 3}, {1, 1, 1}, {0, 1, 1}, {1, 1, 1}));
+  checkConv("2-D 3x3 stride 2 pad 1", convParams(4, 8, 16, 1, {1, 14, 14}, {1, 3, 3}, {1, 2, 2}, {0, 1, 1}, {1, 1, 1}));
+  checkConv("2-D grouped 5x5 dilation 2", convParams(2, 6, 9, 3, {1, 13, 12}, {1, 5, 5}, {1, 1, 1}, {0, 2, 3}, {1, 2, 2}));
+  checkConv("2-D pointwise", convParams(2, 16, 8, 1, {1, 7, 7}, {1, 1, 1}, {1, 1, 1}, {0, 0, 0}, {1, 1, 1}));
+  checkConv("1-D causal dilated", convParams(3, 4, 4, 1, {1, 1, 40}, {1, 1, 3}, {1, 1, 1}, {0, 0, 8}, {1, 1, 4}));
+  checkConv("3-D 3x3x3 stride (1,2,2)", convParams(2, 3, 5, 1, {6, 10, 10}, {3, 3, 3}, {1, 2, 2}, {1, 1, 1}, {1, 1, 1}));
+  checkBatchNorm(8, 6, 49, 0);
+  checkBatchNorm(8, 6, 49, 1);
+  checkBatchNorm(300, 4, 1, 1);
   checkCrossEntropy(37, 10, 0.f, false);
   checkCrossEntropy(300, 1000, 0.1f, true);
   checkOptimizers();

@@ -42,6 +42,18 @@ const char* ss_cuda_last_error(void);
 // ---- Kernels (see kernels.h for each one's meaning).
 ss_status ss_cuda_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
                         int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc);
+ss_status ss_cuda_conv_forward(float* y, const float* x, const float* w, const float* b, const ss_conv_params* p);
+ss_status ss_cuda_conv_backward_data(float* dx, const float* dy, const float* w, const ss_conv_params* p);
+ss_status ss_cuda_conv_backward_weight(float* dw, float* db, const float* x, const float* dy, const ss_conv_params* p);
+ss_status ss_cuda_batchnorm_forward_train(float* y, float* saveMean, float* saveInvstd, float* runningMean,
+                                          float* runningVar, const float* x, const float* gamma, const float* beta,
+                                          int64_t N, int64_t C, int64_t S, float momentum, float eps, int relu);
+ss_status ss_cuda_batchnorm_forward_eval(float* y, const float* x, const float* gamma, const float* beta,
+                                         const float* runningMean, const float* runningVar, int64_t N, int64_t C,
+                                         int64_t S, float eps, int relu);
+ss_status ss_cuda_batchnorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* x,
+                                     const float* gamma, const float* saveMean, const float* saveInvstd, int64_t N,
+                                     int64_t C, int64_t S, const float* reluOut);
 ss_status ss_cuda_activation_forward(int kind, float* y, const float* x, int64_t n, float alpha);
 ss_status ss_cuda_activation_backward(int kind, float* dx, const float* dy, const float* x, const float* y, int64_t n,
                                       float alpha);
