@@ -80,13 +80,15 @@ inline void sumDotMasked16(const float* g, const float* x, const float* out, int
   int64_t i = 0;
   for (; i + 16 <= n; i += 16)
     for (int j = 0; j < 16; j++) {
-      const float m = out[i + j] > 0.f ? g[i + j] : 0.f;
+      // A multiply by a 0/1 select of constants: compare + and in SSE2, where a select between a
+      // load and 0 stayed a scalar branch (measured 4x slower).
+      const float m = g[i + j] * (out[i + j] > 0.f ? 1.f : 0.f);
       a[j] += m;
       b[j] += m * (x[i + j] - c);
     }
   float s = laneSum(a), t = laneSum(b);
   for (; i < n; i++) {
-    const float m = out[i] > 0.f ? g[i] : 0.f;
+    const float m = g[i] * (out[i] > 0.f ? 1.f : 0.f);
     s += m;
     t += m * (x[i] - c);
   }
