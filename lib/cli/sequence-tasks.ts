@@ -86,7 +86,8 @@ export function textData(f: SequenceFlags, seed: number): SequenceData {
   if (f.limit === undefined) return data;
   // --limit: the first n training and test windows (quick tries); the probe keeps every document.
   const n = checkInt('--limit', Number(f.limit), 2);
-  return { ...data, train: firstItems(data.train, n), test: firstItems(data.test, n) };
+  const test = firstItems(data.test, n) as Dataset & { texts?: Uint8Array[] };
+  return { ...data, train: firstItems(data.train, n), test: test.texts ? { ...test, texts: test.texts.slice(0, n) } as Dataset : test };
 }
 
 function textCorpus(f: SequenceFlags, seed: number): SequenceData {

@@ -21,7 +21,7 @@ export interface NextTokenOptions {
 export interface NextTokenEvalOptions {
   seed?: number;           // accepted for the Task interface; nothing here is random
   batchSize?: number;
-  limit?: number;          // at most this many windows (the first ones)
+  limit?: number;          // at most this many windows and this many documents (the first ones)
   slidingStride?: number;  // documents: bytes between sliding-window starts, in [1, L] (default L / 2)
 }
 
@@ -154,7 +154,7 @@ export class NextToken implements Task {
           const { logits, targets } = this.logitsAndTargets(set.images.subarray(s * per, (s + m) * per), [m, W]);
           total += crossEntropy(logits, targets).item() * m; // equal positions per window: weight by windows
         }
-        if (texts !== undefined) documents = this.documentNats(texts as Uint8Array[], W - 1, stride, B);
+        if (texts !== undefined) documents = this.documentNats((texts as Uint8Array[]).slice(0, o.limit), W - 1, stride, B);
       });
     } finally {
       this.model.train(wasTraining);
@@ -165,8 +165,11 @@ export class NextToken implements Task {
     return { bitsPerByte: loss / Math.LN2, loss, windows: n, documentBitsPerByte: d.nats / d.bytes / Math.LN2, documentBytes: d.bytes };
   }
 
+  // dropout 0 is left out, so runs made before the option existed still resume (the checkpoint's
+  // task config must equal this one).
   config(): Record<string, unknown> {
-    return { task: this.name, model: this.model.spec };
+    const { dropout, ...rest } = this.model.spec;
+    return { task: this.name, model: dropout === 0 ? rest : this.model.spec };
   }
 }
 

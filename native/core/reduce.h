@@ -3,6 +3,7 @@
 // keep a fixed summation order, so results stay independent of the thread count.
 #pragma once
 #include <cstdint>
+#include <cstring>
 
 namespace selfsup {
 
@@ -74,21 +75,32 @@ inline void sumDot16(const float* g, const float* x, int64_t n, float c, float* 
   *sumGX = t;
 }
 
+// g where out > 0, else +0 (NaN or Inf in g included, as ReLU's backward): the bits of g and-ed
+// with an all-ones / all-zeros mask, so the loops vectorize to compare + and. A select between a
+// load and 0 compiled to a scalar branch here (4x slower); a multiply by 0/1 would turn a masked
+// Inf or NaN into NaN.
+inline float reluMask(float g, float out) {
+  uint32_t bits;
+  std::memcpy(&bits, &g, sizeof bits);
+  bits &= 0u - (uint32_t)(out > 0.f);
+  float r;
+  std::memcpy(&r, &bits, sizeof r);
+  return r;
+}
+
 // sumDot16 of g masked by out > 0 (the gradient through a ReLU whose output is `out`).
 inline void sumDotMasked16(const float* g, const float* x, const float* out, int64_t n, float c, float* sumG, float* sumGX) {
   float a[16] = {}, b[16] = {};
   int64_t i = 0;
   for (; i + 16 <= n; i += 16)
     for (int j = 0; j < 16; j++) {
-      // A multiply by a 0/1 select of constants: compare + and in SSE2, where a select between a
-      // load and 0 stayed a scalar branch (measured 4x slower).
-      const float m = g[i + j] * (out[i + j] > 0.f ? 1.f : 0.f);
+      const float m = reluMask(g[i + j], out[i + j]);
       a[j] += m;
       b[j] += m * (x[i + j] - c);
     }
   float s = laneSum(a), t = laneSum(b);
   for (; i < n; i++) {
-    const float m = g[i] * (out[i] > 0.f ? 1.f : 0.f);
+    const float m = reluMask(g[i], out[i]);
     s += m;
     t += m * (x[i] - c);
   }

@@ -196,6 +196,7 @@ void checkBatchNorm(int64_t N, int64_t C, int64_t S, int relu) {
   compare(std::string(name) + " y", dY.get<float>(n), y, 1e-5, 1e-4);
   compare(std::string(name) + " mean", dM.get<float>(C), mean, 1e-6, 1e-5);
   compare(std::string(name) + " invstd", dS.get<float>(C), invstd, 1e-6, 1e-5);
+  compare(std::string(name) + " running mean", dRm.get<float>(C), rmC, 1e-6, 1e-5);
   compare(std::string(name) + " running var", dRv.get<float>(C), rvC, 1e-6, 1e-5);
   ss_cuda_upload(dY.p, y.data(), n * sizeof(float));  // the backward from the CPU's outputs and statistics
   ss_cuda_upload(dM.p, mean.data(), C * sizeof(float));

@@ -43,6 +43,14 @@ describe('batch norm kernels vs reference', () => {
       expectClose(mdx, mdxr, 2e-3, 2e-4, 'fused dx');
       expectClose(mdg, mdgr, 1e-4, 1e-4, 'fused dgamma');
       expectClose(mdb, mdbr, 1e-4, 1e-4, 'fused dbeta');
+      // An Inf or NaN gradient where the ReLU was off is masked to 0 (as ReLU's own backward), not
+      // spread as NaN through the channel's sums.
+      const off = fr.y.findIndex((v) => v === 0), offNan = fr.y.findIndex((v, i) => v === 0 && i > off);
+      const bad = dy.slice(); bad[off] = Infinity; bad[offNan] = NaN;
+      const bdx = new Float32Array(n), bdg = new Float32Array(C), bdb = new Float32Array(C);
+      nb.batchNormBackward(bdx, bdg, bdb, bad, x, gamma, r.m, r.s, N, C, S, fr.y);
+      expectClose(bdx, mdx, 0, 0, 'masked Inf/NaN dx');
+      expectClose(bdg, mdg, 0, 0, 'masked Inf/NaN dgamma');
       const refFused = new Float32Array(n);
       nb.ref.batchNormBackward(refFused, null, null, dy, x, gamma, r.m, r.s, N, C, S, fr.y);
       expectClose(refFused, mdxr, 1e-6, 1e-6, 'reference: mask inside = mask outside');

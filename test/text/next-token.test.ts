@@ -107,7 +107,9 @@ describe('NextToken', () => {
     expect(() => task.evaluate({ ...set, texts: ['abc'] } as never)).toThrow(/set\.texts/);
     // The corpus' held-out split carries its documents, so evaluate scores them.
     expect(corpus.test.texts.length).toBeGreaterThan(corpus.test.length / 10);
-    expect(task.evaluate(corpus.test, { limit: 2 }).documentBitsPerByte).toBeGreaterThan(7);
+    const limited = task.evaluate(corpus.test, { limit: 2 });
+    expect(limited.documentBitsPerByte).toBeGreaterThan(7);
+    expect(limited.documentBytes).toBe(corpus.test.texts[0].length + corpus.test.texts[1].length - 2); // limit caps the documents too
   });
 
   it('dropout in a step comes from the step generator: the same step gives the same loss', () => {
@@ -122,6 +124,10 @@ describe('NextToken', () => {
     expect(task.loss(batch, ctx(4)).item()).toBe(clean);
     expect(TASK_NAMES).toContain('next-token');
     expect((taskFromConfig(JSON.parse(JSON.stringify(task.config()))) as NextToken).model.spec.dropout).toBe(0.5);
+    // Without dropout the config is what it was before the option existed, so older runs resume.
+    const plain = new NextToken({ spec: { channels: 8 } });
+    expect(plain.config().model).not.toHaveProperty('dropout');
+    expect((taskFromConfig(plain.config()) as NextToken).model.spec.dropout).toBe(0);
   });
 
   it('rejects item shapes that are not byte windows, and bad evaluate input', async () => {

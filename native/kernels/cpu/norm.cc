@@ -111,7 +111,7 @@ extern "C" ss_status ss_batchnorm_backward(float* dx, float* dgamma, float* dbet
         if (reluOut) {
           const float* oc = reluOut + (n * C + c) * S;
           for (int64_t i = 0; i < S; i++) {
-            const float g = dyc[i] * (oc[i] > 0.f ? 1.f : 0.f);  // branch-free (see sumDotMasked16)
+            const float g = reluMask(dyc[i], oc[i]);
             dxc[i] = k * (g - meanDy - (xc[i] - mean) * coef);
           }
         } else {

@@ -94,7 +94,7 @@ __global__ void rowKernel(double* rowLoss, float* dlogits, int* badTarget, const
     const double c = *counted;
     for (int64_t j = threadIdx.x; j < Cn; j += blockDim.x) {
       const double q = smoothing / (double)Cn * weightOf(w, j) + (j == t ? (1.0 - smoothing) * weightOf(w, j) : 0.0);
-      dlogits[r * Cn + j] = (float)((exp((double)z[j] - mx - lse) * qsum - q) / c);
+      dlogits[r * Cn + j] = c > 0 ? (float)((exp((double)z[j] - mx - lse) * qsum - q) / c) : 0.f;  // as the CPU: no counted weight, no gradient
     }
   }
 }
@@ -112,7 +112,7 @@ __global__ void finishKernel(float* loss, const double* rowLoss, int64_t R, cons
 extern "C" ss_status ss_cuda_softmax_cross_entropy(float* loss, float* dlogits, const float* logits, const int32_t* targets,
                                                    int64_t R, int64_t Cn, float labelSmoothing, int32_t ignoreIndex,
                                                    const float* classWeights) {
-  if (R < 0 || Cn <= 0 || !loss || R > 0x7fffffff) return SS_ERR_ARG;
+  if (R < 0 || Cn <= 0 || !loss || R > 0x7fffffff || !(labelSmoothing >= 0.f && labelSmoothing <= 1.f)) return SS_ERR_ARG;
   // Scratch: counted (1 double), bad-target flag, one double per row.
   void* scratch = nullptr;
   const size_t bytes = sizeof(double) * (2 + (size_t)R);

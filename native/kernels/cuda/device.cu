@@ -32,14 +32,26 @@ size_t roundSize(size_t bytes) {
   return (bytes + q - 1) / q * q;
 }
 
+struct Block {
+  size_t size;
+  int device;
+};
+
 struct Cache {
   std::mutex mu;
-  std::multimap<size_t, void*> freeBlocks;     // size -> block
-  std::unordered_map<void*, size_t> live;      // block -> size
+  // (device, size) -> block: a block is only reused on the device it was allocated on.
+  std::multimap<std::pair<int, size_t>, void*> freeBlocks;
+  std::unordered_map<void*, Block> live;
   size_t allocated = 0, cached = 0;
 
   void release() {  // caller holds mu
-    for (auto& [size, p] : freeBlocks) cudaFree(p);
+    int current = 0;
+    cudaGetDevice(&current);
+    for (auto& [key, p] : freeBlocks) {
+      cudaSetDevice(key.first);
+      cudaFree(p);
+    }
+    cudaSetDevice(current);
     freeBlocks.clear();
     cached = 0;
   }
@@ -85,14 +97,17 @@ extern "C" ss_status ss_cuda_malloc(void** ptr, size_t bytes) {
   const size_t size = roundSize(bytes);
   Cache& c = cache();
   std::lock_guard<std::mutex> lk(c.mu);
-  auto it = c.freeBlocks.lower_bound(size);
+  int device = 0;
+  if (failed(cudaGetDevice(&device))) return SS_ERR_ALLOC;
+  auto it = c.freeBlocks.lower_bound({device, size});
   // Reuse a cached block of this class, or one at most twice as large (a large block is not
   // wasted on a small request).
-  if (it != c.freeBlocks.end() && it->first <= 2 * size) {
+  if (it != c.freeBlocks.end() && it->first.first == device && it->first.second <= 2 * size) {
+    const size_t got = it->first.second;
     *ptr = it->second;
-    c.live[it->second] = it->first;
-    c.allocated += it->first;
-    c.cached -= it->first;
+    c.live[it->second] = {got, device};
+    c.allocated += got;
+    c.cached -= got;
     c.freeBlocks.erase(it);
     return SS_OK;
   }
@@ -107,7 +122,7 @@ extern "C" ss_status ss_cuda_malloc(void** ptr, size_t bytes) {
     *ptr = nullptr;
     return SS_ERR_ALLOC;
   }
-  c.live[p] = size;
+  c.live[p] = {size, device};
   c.allocated += size;
   *ptr = p;
   return SS_OK;
@@ -119,9 +134,9 @@ extern "C" ss_status ss_cuda_free(void* ptr) {
   std::lock_guard<std::mutex> lk(c.mu);
   auto it = c.live.find(ptr);
   if (it == c.live.end()) return SS_ERR_ARG;  // not ours, or freed twice
-  c.freeBlocks.emplace(it->second, ptr);
-  c.allocated -= it->second;
-  c.cached += it->second;
+  c.freeBlocks.emplace(std::make_pair(it->second.device, it->second.size), ptr);
+  c.allocated -= it->second.size;
+  c.cached += it->second.size;
   c.live.erase(it);
   return SS_OK;
 }
