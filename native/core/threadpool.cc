@@ -24,7 +24,9 @@ struct Pool {
   int active = 0;          // workers still inside the current job
   uint64_t generation = 0;
   bool stopping = false;
-  int threads = 1;
+  // Atomic: read without the submit lock by numThreads() (kernels on the async augmentation
+  // thread size their chunks with it) while setNumThreads may resize.
+  std::atomic<int> threads{1};
 
   void runTasks() {
     for (;;) {
@@ -53,7 +55,7 @@ struct Pool {
     stop();
     threads = n < 1 ? 1 : n;
     stopping = false;
-    for (int i = 0; i < threads - 1; i++) workers.emplace_back([this] { workerLoop(); });
+    for (int i = 0; i < threads.load() - 1; i++) workers.emplace_back([this] { workerLoop(); });
   }
 
   void stop() {
