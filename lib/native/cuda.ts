@@ -83,7 +83,7 @@ export function trainingDevice(request: DeviceRequest): { device: 'cpu'; why: st
   if (request === 'cpu') return { device: 'cpu', why: 'asked for the CPU' };
   const s = cudaStatus();
   const why = s.available
-    ? `the CUDA backend cannot train yet: its kernels (GEMM, convolution, batch norm, activations, softmax cross-entropy, SGD/AdamW; checked by \`npm run test:cuda\`) are not yet wired to device tensors (${s.message})`
+    ? `the CUDA backend cannot train yet: its kernels (GEMM, convolution, batch norm, activations, losses, embedding, optimizer steps; checked by \`npm run test:cuda\`) are not yet wired to device tensors (${s.message})`
     : `CUDA is not available: ${s.message}`;
   if (request === 'cuda') throw new Error(`device 'cuda': ${why}`);
   return { device: 'cpu', why: `auto chose the CPU: ${why}` };

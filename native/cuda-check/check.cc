@@ -211,6 +211,74 @@ void checkBatchNorm(int64_t N, int64_t C, int64_t S, int relu) {
   compare(std::string(name) + " eval y", dYe.get<float>(n), ye, 1e-5, 1e-4);
 }
 
+void checkContrastive(int64_t R, int64_t D, float T) {
+  auto z = randomVector(R * D, 40);
+  std::vector<int32_t> pos(R);
+  for (int64_t i = 0; i < R; i++) pos[i] = (int32_t)((i + R / 2) % R);  // NT-Xent's pairing
+  float loss = 0;
+  std::vector<float> dz(R * D);
+  ss_info_nce(&loss, dz.data(), z.data(), pos.data(), R, D, T);
+  Dev dZ(z), dPos(pos), dDz(dz), dL{std::vector<float>(1)};
+  expectOk("info_nce", ss_cuda_info_nce(dL.f(), dDz.f(), dZ.f(), dPos.i(), R, D, T));
+  char name[96];
+  std::snprintf(name, sizeof name, "NT-Xent R%lld D%lld T %g", (long long)R, (long long)D, T);
+  // The CPU's exp is a fast approximation (about 1e-6 relative): tolerances allow for it.
+  compare(std::string(name) + " loss", dL.get<float>(1), {loss}, 1e-5, 1e-4);
+  compare(std::string(name) + " dz", dDz.get<float>(R * D), dz, 1e-6, 1e-3);
+  pos[0] = 0;  // its own row: an error
+  Dev badPos(pos);
+  if (ss_cuda_info_nce(dL.f(), dDz.f(), dZ.f(), badPos.i(), R, D, T) != SS_ERR_ARG) {
+    failures++;
+    std::printf("FAIL info_nce accepted a row as its own positive\n");
+  }
+  auto p = randomVector(R * D, 41), t = randomVector(R * D, 42);
+  std::vector<float> dp(R * D);
+  ss_byol_loss(&loss, dp.data(), p.data(), t.data(), R, D);
+  Dev dP(p), dT(t), dDp(dp);
+  expectOk("byol_loss", ss_cuda_byol_loss(dL.f(), dDp.f(), dP.f(), dT.f(), R, D));
+  compare("BYOL loss " + std::to_string(R) + "x" + std::to_string(D), dL.get<float>(1), {loss}, 1e-6, 1e-5);
+  compare("BYOL dp " + std::to_string(R) + "x" + std::to_string(D), dDp.get<float>(R * D), dp, 1e-7, 1e-4);
+}
+
+void checkEmbedding(int64_t R, int64_t V, int64_t D) {
+  auto table = randomVector(V * D, 50), dout = randomVector(R * D, 51), dt0 = randomVector(V * D, 52);
+  std::vector<int32_t> ids(R);
+  std::mt19937 g(53);
+  for (auto& v : ids) v = (int32_t)(g() % V);
+  std::vector<float> out(R * D), dt = dt0;
+  ss_embedding_forward(out.data(), table.data(), ids.data(), R, V, D);
+  ss_embedding_backward(dt.data(), dout.data(), ids.data(), R, V, D);
+  Dev dTable(table), dIds(ids), dOut(out), dDout(dout), dDt(dt0);
+  expectOk("embedding forward", ss_cuda_embedding_forward(dOut.f(), dTable.f(), dIds.i(), R, V, D));
+  expectOk("embedding backward", ss_cuda_embedding_backward(dDt.f(), dDout.f(), dIds.i(), R, V, D));
+  compare("embedding forward", dOut.get<float>(R * D), out, 0, 0);
+  compare("embedding backward (scatter-add)", dDt.get<float>(V * D), dt, 1e-6, 1e-5);
+  ids[R - 1] = (int32_t)V;
+  Dev badIds(ids);
+  if (ss_cuda_embedding_forward(dOut.f(), dTable.f(), badIds.i(), R, V, D) != SS_ERR_ARG) {
+    failures++;
+    std::printf("FAIL embedding accepted id %lld of a %lld-row table\n", (long long)V, (long long)V);
+  }
+}
+
+void checkSslOptimizers() {
+  const int64_t n = 50001;
+  auto p = randomVector(n, 60), gr = randomVector(n, 61, 0.01f), vel = randomVector(n, 62, 0.01f), online = randomVector(n, 63);
+  for (int excluded = 0; excluded < 2; excluded++) {
+    std::vector<float> pc = p, vc = vel;
+    ss_lars_step(pc.data(), vc.data(), gr.data(), n, 0.3f, 0.9f, 1e-6f, 1e-3f, excluded);
+    Dev dp(p), dv(vel), dg(gr);
+    expectOk("lars step", ss_cuda_lars_step(dp.f(), dv.f(), dg.f(), n, 0.3f, 0.9f, 1e-6f, 1e-3f, excluded));
+    compare(excluded ? "LARS step (excluded) param" : "LARS step param", dp.get<float>(n), pc, 1e-6, 1e-5);
+    compare(excluded ? "LARS step (excluded) velocity" : "LARS step velocity", dv.get<float>(n), vc, 1e-7, 1e-4);
+  }
+  std::vector<float> tc = p;
+  ss_ema_update(tc.data(), online.data(), n, 0.996f);
+  Dev dt(p), doo(online);
+  expectOk("ema update", ss_cuda_ema_update(dt.f(), doo.f(), n, 0.996f));
+  compare("EMA update", dt.get<float>(n), tc, 1e-7, 1e-6);
+}
+
 void checkAllocator() {
   void* a = nullptr;
   void* b = nullptr;
@@ -260,6 +328,12 @@ int main() {
   checkCrossEntropy(37, 10, 0.f, false);
   checkCrossEntropy(300, 1000, 0.1f, true);
   checkOptimizers();
+  checkSslOptimizers();
+  checkContrastive(16, 8, 0.5f);
+  checkContrastive(512, 64, 0.2f);
+  checkContrastive(64, 32, 0.05f);
+  checkEmbedding(4096, 256, 96);
+  checkEmbedding(37, 5, 3);
   std::printf("%s: %d failure%s\n", failures ? "FAILED" : "passed", failures, failures == 1 ? "" : "s");
   return failures ? 1 : 0;
 }

@@ -60,6 +60,14 @@ ss_status ss_cuda_activation_backward(int kind, float* dx, const float* dy, cons
 ss_status ss_cuda_softmax_cross_entropy(float* loss, float* dlogits, const float* logits, const int32_t* targets,
                                         int64_t R, int64_t Cn, float labelSmoothing, int32_t ignoreIndex,
                                         const float* classWeights);
+ss_status ss_cuda_info_nce(float* loss, float* dz, const float* z, const int32_t* pos, int64_t R, int64_t D,
+                           float temperature);
+ss_status ss_cuda_byol_loss(float* loss, float* dp, const float* p, const float* t, int64_t N, int64_t D);
+ss_status ss_cuda_embedding_forward(float* out, const float* table, const int32_t* ids, int64_t R, int64_t V, int64_t D);
+ss_status ss_cuda_embedding_backward(float* dtable, const float* dout, const int32_t* ids, int64_t R, int64_t V, int64_t D);
+ss_status ss_cuda_lars_step(float* param, float* velocity, const float* grad, int64_t n, float lr, float momentum,
+                            float weightDecay, float eta, int excluded);
+ss_status ss_cuda_ema_update(float* target, const float* online, int64_t n, float tau);
 ss_status ss_cuda_sgd_step(float* param, float* momentumBuf, const float* grad, int64_t n, float lr, float momentum,
                            float dampening, float weightDecay, int nesterov, int firstStep);
 ss_status ss_cuda_adamw_step(float* param, float* m, float* v, const float* grad, int64_t n, float lr, float beta1,
