@@ -279,6 +279,37 @@ void checkSslOptimizers() {
   compare("EMA update", dt.get<float>(n), tc, 1e-7, 1e-6);
 }
 
+void checkPool(const std::string& what, int N, int C, std::array<int, 3> in, std::array<int, 3> k, std::array<int, 3> stride,
+               std::array<int, 3> pad, int includePad) {
+  ss_pool_params p{};
+  p.N = N; p.C = C; p.count_include_pad = includePad;
+  for (int i = 0; i < 3; i++) {
+    p.in[i] = in[i]; p.k[i] = k[i]; p.stride[i] = stride[i]; p.pad[i] = pad[i];
+    p.out[i] = (in[i] + 2 * pad[i] - k[i]) / stride[i] + 1;
+  }
+  const int64_t inN = (int64_t)N * C * in[0] * in[1] * in[2], outN = (int64_t)N * C * p.out[0] * p.out[1] * p.out[2];
+  auto x = randomVector(inN, 70), dy = randomVector(outN, 71);
+  std::vector<float> y(outN), ya(outN), dx(inN), dxa(inN);
+  std::vector<int32_t> am(outN);
+  ss_maxpool_forward(y.data(), am.data(), x.data(), &p);
+  ss_maxpool_backward(dx.data(), dy.data(), am.data(), &p);
+  ss_avgpool_forward(ya.data(), x.data(), &p);
+  ss_avgpool_backward(dxa.data(), dy.data(), &p);
+  Dev dX(x), dDy(dy), dY(y), dAm(am), dDx(dx), dYa(ya), dDxa(dxa);
+  expectOk("maxpool forward", ss_cuda_maxpool_forward(dY.f(), dAm.i(), dX.f(), &p));
+  expectOk("maxpool backward", ss_cuda_maxpool_backward(dDx.f(), dDy.f(), dAm.i(), &p));
+  expectOk("avgpool forward", ss_cuda_avgpool_forward(dYa.f(), dX.f(), &p));
+  expectOk("avgpool backward", ss_cuda_avgpool_backward(dDxa.f(), dDy.f(), &p));
+  compare("maxpool " + what + " forward", dY.get<float>(outN), y, 0, 0);
+  const auto amGot = dAm.get<int32_t>(outN);
+  const bool sameArgmax = amGot == am;
+  if (!sameArgmax) failures++;
+  std::printf("%s maxpool %s argmax\n", sameArgmax ? "ok  " : "FAIL", what.c_str());
+  compare("maxpool " + what + " backward", dDx.get<float>(inN), dx, 1e-6, 1e-5);
+  compare("avgpool " + what + " forward", dYa.get<float>(outN), ya, 1e-6, 1e-5);
+  compare("avgpool " + what + " backward", dDxa.get<float>(inN), dxa, 1e-6, 1e-5);
+}
+
 void checkAllocator() {
   void* a = nullptr;
   void* b = nullptr;
@@ -322,6 +353,10 @@ int main() {
   checkConv("2-D pointwise", convParams(2, 16, 8, 1, {1, 7, 7}, {1, 1, 1}, {1, 1, 1}, {0, 0, 0}, {1, 1, 1}));
   checkConv("1-D causal dilated", convParams(3, 4, 4, 1, {1, 1, 40}, {1, 1, 3}, {1, 1, 1}, {0, 0, 8}, {1, 1, 4}));
   checkConv("3-D 3x3x3 stride (1,2,2)", convParams(2, 3, 5, 1, {6, 10, 10}, {3, 3, 3}, {1, 2, 2}, {1, 1, 1}, {1, 1, 1}));
+  checkPool("2-D 3x3 stride 2 pad 1", 4, 3, {1, 13, 14}, {1, 3, 3}, {1, 2, 2}, {0, 1, 1}, 1);
+  checkPool("2-D 2x2 stride 2, padding not counted", 2, 5, {1, 8, 9}, {1, 2, 2}, {1, 2, 2}, {0, 1, 1}, 0);
+  checkPool("global 7x7", 8, 16, {1, 7, 7}, {1, 7, 7}, {1, 1, 1}, {0, 0, 0}, 1);
+  checkPool("3-D 2x3x3", 2, 3, {6, 9, 9}, {2, 3, 3}, {2, 2, 2}, {0, 1, 1}, 1);
   checkBatchNorm(8, 6, 49, 0);
   checkBatchNorm(8, 6, 49, 1);
   checkBatchNorm(300, 4, 1, 1);

@@ -45,6 +45,10 @@ ss_status ss_cuda_sgemm(int transA, int transB, int64_t M, int64_t N, int64_t K,
 ss_status ss_cuda_conv_forward(float* y, const float* x, const float* w, const float* b, const ss_conv_params* p);
 ss_status ss_cuda_conv_backward_data(float* dx, const float* dy, const float* w, const ss_conv_params* p);
 ss_status ss_cuda_conv_backward_weight(float* dw, float* db, const float* x, const float* dy, const ss_conv_params* p);
+ss_status ss_cuda_maxpool_forward(float* y, int32_t* argmax, const float* x, const ss_pool_params* p);
+ss_status ss_cuda_maxpool_backward(float* dx, const float* dy, const int32_t* argmax, const ss_pool_params* p);
+ss_status ss_cuda_avgpool_forward(float* y, const float* x, const ss_pool_params* p);
+ss_status ss_cuda_avgpool_backward(float* dx, const float* dy, const ss_pool_params* p);
 ss_status ss_cuda_batchnorm_forward_train(float* y, float* saveMean, float* saveInvstd, float* runningMean,
                                           float* runningVar, const float* x, const float* gamma, const float* beta,
                                           int64_t N, int64_t C, int64_t S, float momentum, float eps, int relu);
