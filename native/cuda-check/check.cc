@@ -310,6 +310,21 @@ void checkPool(const std::string& what, int N, int C, std::array<int, 3> in, std
   compare("avgpool " + what + " backward", dDxa.get<float>(inN), dxa, 1e-6, 1e-5);
 }
 
+void checkRandom() {
+  // Exact: the same Philox words and the same float arithmetic on both sides.
+  const int64_t n = 100003;
+  std::vector<float> u(n), y(n), mask(n);
+  auto x = randomVector(n, 80);
+  ss_rng_uniform(u.data(), n, -0.5f, 2.f, 1234, 1ull << 33);
+  ss_dropout_forward(y.data(), mask.data(), x.data(), n, 0.3f, 99, 77);
+  Dev dU(u), dX(x), dY(y), dM(mask);
+  expectOk("rng uniform", ss_cuda_rng_uniform(dU.f(), n, -0.5f, 2.f, 1234, 1ull << 33));
+  expectOk("dropout", ss_cuda_dropout_forward(dY.f(), dM.f(), dX.f(), n, 0.3f, 99, 77));
+  compare("uniform fill (same seed, same numbers)", dU.get<float>(n), u, 0, 0);
+  compare("dropout mask (same seed, same mask)", dM.get<float>(n), mask, 0, 0);
+  compare("dropout output", dY.get<float>(n), y, 0, 0);
+}
+
 void checkAllocator() {
   void* a = nullptr;
   void* b = nullptr;
@@ -347,6 +362,7 @@ int main() {
   checkGemm(1, 0, 128, 1152, 512, 1.f);
   checkGemm(0, 1, 1, 300, 7, 0.f);
   checkActivations();
+  checkRandom();
   checkConv("2-D 3x3 pad 1", convParams(3, 5, 7, 1, {1, 9, 11}, {1, 3, 3}, {1, 1, 1}, {0, 1, 1}, {1, 1, 1}));
   checkConv("2-D 3x3 stride 2 pad 1", convParams(4, 8, 16, 1, {1, 14, 14}, {1, 3, 3}, {1, 2, 2}, {0, 1, 1}, {1, 1, 1}));
   checkConv("2-D grouped 5x5 dilation 2", convParams(2, 6, 9, 3, {1, 13, 12}, {1, 5, 5}, {1, 1, 1}, {0, 2, 3}, {1, 2, 2}));
