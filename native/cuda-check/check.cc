@@ -325,6 +325,25 @@ void checkRandom() {
   compare("dropout output", dY.get<float>(n), y, 0, 0);
 }
 
+void checkLayerNorm(int64_t R, int64_t D) {
+  auto x = randomVector(R * D, 90, 2.f), gamma = randomVector(D, 91), beta = randomVector(D, 92), dy = randomVector(R * D, 93);
+  auto dg0 = randomVector(D, 94), db0 = randomVector(D, 95);
+  std::vector<float> y(R * D), mean(R), rstd(R), dx(R * D), dg = dg0, db = db0;
+  ss_layernorm_forward(y.data(), mean.data(), rstd.data(), x.data(), gamma.data(), beta.data(), R, D, 1e-5f);
+  ss_layernorm_backward(dx.data(), dg.data(), db.data(), dy.data(), x.data(), gamma.data(), mean.data(), rstd.data(), R, D);
+  Dev dX(x), dG(gamma), dB(beta), dDy(dy), dY(y), dM(mean), dS(rstd), dDx(dx), dDg(dg0), dDb(db0);
+  expectOk("layernorm forward", ss_cuda_layernorm_forward(dY.f(), dM.f(), dS.f(), dX.f(), dG.f(), dB.f(), R, D, 1e-5f));
+  const std::string name = "layernorm " + std::to_string(R) + "x" + std::to_string(D);
+  compare(name + " y", dY.get<float>(R * D), y, 1e-5, 1e-4);
+  compare(name + " rstd", dS.get<float>(R), rstd, 1e-6, 1e-5);
+  ss_cuda_upload(dM.p, mean.data(), R * sizeof(float));
+  ss_cuda_upload(dS.p, rstd.data(), R * sizeof(float));
+  expectOk("layernorm backward", ss_cuda_layernorm_backward(dDx.f(), dDg.f(), dDb.f(), dDy.f(), dX.f(), dG.f(), dM.f(), dS.f(), R, D));
+  compare(name + " dx", dDx.get<float>(R * D), dx, 1e-5, 1e-3);
+  compare(name + " dgamma", dDg.get<float>(D), dg, 1e-4 * std::sqrt((double)R), 1e-4);
+  compare(name + " dbeta", dDb.get<float>(D), db, 1e-4 * std::sqrt((double)R), 1e-4);
+}
+
 void checkAllocator() {
   void* a = nullptr;
   void* b = nullptr;
@@ -373,6 +392,8 @@ int main() {
   checkPool("2-D 2x2 stride 2, padding not counted", 2, 5, {1, 8, 9}, {1, 2, 2}, {1, 2, 2}, {0, 1, 1}, 0);
   checkPool("global 7x7", 8, 16, {1, 7, 7}, {1, 7, 7}, {1, 1, 1}, {0, 0, 0}, 1);
   checkPool("3-D 2x3x3", 2, 3, {6, 9, 9}, {2, 3, 3}, {2, 2, 2}, {0, 1, 1}, 1);
+  checkLayerNorm(4096, 96);
+  checkLayerNorm(3, 1000);
   checkBatchNorm(8, 6, 49, 0);
   checkBatchNorm(8, 6, 49, 1);
   checkBatchNorm(300, 4, 1, 1);

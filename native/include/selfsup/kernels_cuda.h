@@ -58,6 +58,10 @@ ss_status ss_cuda_batchnorm_forward_eval(float* y, const float* x, const float* 
 ss_status ss_cuda_batchnorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* x,
                                      const float* gamma, const float* saveMean, const float* saveInvstd, int64_t N,
                                      int64_t C, int64_t S, const float* reluOut);
+ss_status ss_cuda_layernorm_forward(float* y, float* mean, float* rstd, const float* x, const float* gamma,
+                                    const float* beta, int64_t R, int64_t D, float eps);
+ss_status ss_cuda_layernorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* x,
+                                     const float* gamma, const float* mean, const float* rstd, int64_t R, int64_t D);
 ss_status ss_cuda_activation_forward(int kind, float* y, const float* x, int64_t n, float alpha);
 ss_status ss_cuda_activation_backward(int kind, float* dx, const float* dy, const float* x, const float* y, int64_t n,
                                       float alpha);

@@ -1,5 +1,5 @@
-// Batch norm over (N, C, S) on the GPU, with the fused ReLU of the CPU kernels: the CUDA twin of
-// the batch-norm part of native/kernels/cpu/norm.cc (statistics in double, shifted by the
+// Batch norm over (N, C, S) on the GPU, with the fused ReLU of the CPU kernels, and layer norm over
+// rows of D: the CUDA twins of native/kernels/cpu/norm.cc (statistics in double, shifted by the
 // channel's first element against cancellation; running statistics as PyTorch's, unbiased
 // variance). One block per channel for the statistics and the backward's two sums.
 // Checked against the CPU kernels by native/cuda-check.
@@ -95,7 +95,79 @@ __global__ void backwardKernel(float* dx, float* dgamma, float* dbeta, const flo
   }
 }
 
+// Layer norm: one block per row (mean and variance in double, as the CPU).
+__global__ void layerNormForwardKernel(float* y, float* mean, float* rstd, const float* x, const float* gamma, const float* beta,
+                                       int64_t D, float eps) {
+  __shared__ double scratch[kBlock];
+  const int64_t r = blockIdx.x;
+  const float* xr = x + r * D;
+  double s = 0;
+  for (int64_t i = threadIdx.x; i < D; i += blockDim.x) s += xr[i];
+  const double m = blockSum(s, scratch) / D;
+  double q = 0;
+  for (int64_t i = threadIdx.x; i < D; i += blockDim.x) { const double d = xr[i] - m; q += d * d; }
+  q = blockSum(q, scratch);
+  const float rs = (float)(1.0 / sqrt(q / D + eps));
+  if (threadIdx.x == 0) {
+    if (mean) mean[r] = (float)m;
+    if (rstd) rstd[r] = rs;
+  }
+  for (int64_t i = threadIdx.x; i < D; i += blockDim.x)
+    y[r * D + i] = (xr[i] - (float)m) * rs * (gamma ? gamma[i] : 1.f) + (beta ? beta[i] : 0.f);
+}
+
+__global__ void layerNormBackwardKernel(float* dx, const float* dy, const float* x, const float* gamma, const float* mean,
+                                        const float* rstd, int64_t D) {
+  __shared__ double scratch[kBlock];
+  const int64_t r = blockIdx.x;
+  const float m = mean[r], rs = rstd[r];
+  double sg = 0, sgx = 0;
+  for (int64_t i = threadIdx.x; i < D; i += blockDim.x) {
+    const float g = dy[r * D + i] * (gamma ? gamma[i] : 1.f);
+    sg += g;
+    sgx += (double)g * (x[r * D + i] - m) * rs;
+  }
+  sg = blockSum(sg, scratch);
+  sgx = blockSum(sgx, scratch);
+  const float mg = (float)(sg / D), mgx = (float)(sgx / D);
+  for (int64_t i = threadIdx.x; i < D; i += blockDim.x) {
+    const float g = dy[r * D + i] * (gamma ? gamma[i] : 1.f);
+    dx[r * D + i] = rs * (g - mg - (x[r * D + i] - m) * rs * mgx);
+  }
+}
+
+// Parameter gradients: one thread per column, rows summed in order (accumulated, as the CPU).
+__global__ void layerNormParamKernel(float* dgamma, float* dbeta, const float* dy, const float* x, const float* mean,
+                                     const float* rstd, int64_t R, int64_t D) {
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < D; i += (int64_t)gridDim.x * blockDim.x) {
+    float sgm = 0.f, sb = 0.f;
+    for (int64_t r = 0; r < R; r++) {
+      sgm += dy[r * D + i] * (x[r * D + i] - mean[r]) * rstd[r];
+      sb += dy[r * D + i];
+    }
+    if (dgamma) dgamma[i] += sgm;
+    if (dbeta) dbeta[i] += sb;
+  }
+}
+
 }  // namespace
+
+extern "C" ss_status ss_cuda_layernorm_forward(float* y, float* mean, float* rstd, const float* x, const float* gamma,
+                                               const float* beta, int64_t R, int64_t D, float eps) {
+  if (R < 0 || D <= 0 || !(eps > 0) || R > 0x7fffffff) return SS_ERR_ARG;
+  if (R == 0) return SS_OK;
+  layerNormForwardKernel<<<(unsigned)R, kBlock>>>(y, mean, rstd, x, gamma, beta, D, eps);
+  return launched();
+}
+
+extern "C" ss_status ss_cuda_layernorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* x,
+                                                const float* gamma, const float* mean, const float* rstd, int64_t R, int64_t D) {
+  if (R < 0 || D <= 0 || R > 0x7fffffff) return SS_ERR_ARG;
+  if (R == 0) return SS_OK;
+  if (dx) layerNormBackwardKernel<<<(unsigned)R, kBlock>>>(dx, dy, x, gamma, mean, rstd, D);
+  if (dgamma || dbeta) layerNormParamKernel<<<blocksFor(D), kThreads>>>(dgamma, dbeta, dy, x, mean, rstd, R, D);
+  return launched();
+}
 
 extern "C" ss_status ss_cuda_batchnorm_forward_train(float* y, float* saveMean, float* saveInvstd, float* runningMean,
                                                      float* runningVar, const float* x, const float* gamma, const float* beta,
