@@ -344,6 +344,21 @@ void checkLayerNorm(int64_t R, int64_t D) {
   compare(name + " dbeta", dDb.get<float>(D), db, 1e-4 * std::sqrt((double)R), 1e-4);
 }
 
+void checkUpsample(int N, int C, int H, int W, int Ho, int Wo, int mode, int ac) {
+  const int64_t inN = (int64_t)N * C * H * W, outN = (int64_t)N * C * Ho * Wo;
+  auto x = randomVector(inN, 100), dy = randomVector(outN, 101);
+  std::vector<float> y(outN), dx(inN);
+  ss_upsample2d_forward(y.data(), x.data(), N, C, H, W, Ho, Wo, mode, ac);
+  ss_upsample2d_backward(dx.data(), dy.data(), N, C, H, W, Ho, Wo, mode, ac);
+  Dev dX(x), dDy(dy), dY(y), dDx(dx);
+  expectOk("upsample forward", ss_cuda_upsample2d_forward(dY.f(), dX.f(), N, C, H, W, Ho, Wo, mode, ac));
+  expectOk("upsample backward", ss_cuda_upsample2d_backward(dDx.f(), dDy.f(), N, C, H, W, Ho, Wo, mode, ac));
+  char name[96];
+  std::snprintf(name, sizeof name, "upsample %s%s %dx%d -> %dx%d", mode ? "bilinear" : "nearest", ac ? " align corners" : "", H, W, Ho, Wo);
+  compare(std::string(name) + " forward", dY.get<float>(outN), y, 1e-6, 1e-5);
+  compare(std::string(name) + " backward", dDx.get<float>(inN), dx, 1e-6, 1e-5);
+}
+
 void checkAllocator() {
   void* a = nullptr;
   void* b = nullptr;
@@ -392,6 +407,9 @@ int main() {
   checkPool("2-D 2x2 stride 2, padding not counted", 2, 5, {1, 8, 9}, {1, 2, 2}, {1, 2, 2}, {0, 1, 1}, 0);
   checkPool("global 7x7", 8, 16, {1, 7, 7}, {1, 7, 7}, {1, 1, 1}, {0, 0, 0}, 1);
   checkPool("3-D 2x3x3", 2, 3, {6, 9, 9}, {2, 3, 3}, {2, 2, 2}, {0, 1, 1}, 1);
+  checkUpsample(2, 3, 7, 9, 14, 18, 0, 0);
+  checkUpsample(2, 3, 7, 9, 14, 18, 1, 0);
+  checkUpsample(2, 3, 5, 6, 16, 11, 1, 1);
   checkLayerNorm(4096, 96);
   checkLayerNorm(3, 1000);
   checkBatchNorm(8, 6, 49, 0);

@@ -65,6 +65,10 @@ ss_status ss_cuda_layernorm_backward(float* dx, float* dgamma, float* dbeta, con
 ss_status ss_cuda_activation_forward(int kind, float* y, const float* x, int64_t n, float alpha);
 ss_status ss_cuda_activation_backward(int kind, float* dx, const float* dy, const float* x, const float* y, int64_t n,
                                       float alpha);
+ss_status ss_cuda_upsample2d_forward(float* y, const float* x, int64_t N, int64_t C, int H, int W, int Ho, int Wo,
+                                     int mode, int alignCorners);
+ss_status ss_cuda_upsample2d_backward(float* dx, const float* dy, int64_t N, int64_t C, int H, int W, int Ho, int Wo,
+                                      int mode, int alignCorners);
 ss_status ss_cuda_softmax_cross_entropy(float* loss, float* dlogits, const float* logits, const int32_t* targets,
                                         int64_t R, int64_t Cn, float labelSmoothing, int32_t ignoreIndex,
                                         const float* classWeights);
