@@ -202,6 +202,22 @@ class Encoder(nn.Module):
         return self.net(x).mean(dim=(2, 3))
 
 
+class DeepEncoder(nn.Module):
+    """The issue's deeper encoder (selfsup's `deep` preset): six 3x3 convs 32-32-64-64-128-128,
+    strides 1-1-2-1-2-1, BN + ReLU each, GAP -> 128."""
+
+    def __init__(self):
+        super().__init__()
+        layers, c = [], 1
+        for w, s in zip([32, 32, 64, 64, 128, 128], [1, 1, 2, 1, 2, 1]):
+            layers += [nn.Conv2d(c, w, 3, s, 1, bias=False), nn.BatchNorm2d(w), nn.ReLU(inplace=True)]
+            c = w
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.net(x).mean(dim=(2, 3))
+
+
 def nt_xent(z1, z2, temperature=0.5):
     """SimCLR NT-Xent as ../shared/reference/torch_bench.py: normalize, 2N x 2N cosine / T,
     diagonal masked, cross-entropy to the other view."""
@@ -262,6 +278,21 @@ def bench_step(args, rows, th):
 
     med, mn = timeit(step, args.iters, args.warmup)
     add_row(rows, "step/supervised", th, med, mn)
+
+    # step/supervised_deep: the same step with the deeper encoder (about 4x the FLOPs).
+    deep, head_d = DeepEncoder(), nn.Linear(128, 10)
+    deep.train()
+    if args.channels_last:
+        deep = deep.to(memory_format=torch.channels_last)
+    opt_d = torch.optim.SGD(list(deep.parameters()) + list(head_d.parameters()), lr=0.05, momentum=0.9)
+
+    def step_deep():
+        opt_d.zero_grad(set_to_none=True)
+        F.cross_entropy(head_d(deep(x)), y).backward()
+        opt_d.step()
+
+    med, mn = timeit(step_deep, args.iters, args.warmup)
+    add_row(rows, "step/supervised_deep", th, med, mn)
 
     # step/simclr: raw images -> two augmented views (random resized crop 0.3-1, flip, shift,
     # brightness/contrast 0.4, one batched affine warp as the reference script) -> one 512-image

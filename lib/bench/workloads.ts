@@ -89,6 +89,26 @@ function stepWorkload(): Workload {
   };
 }
 
+// The same step with the deeper encoder (ENCODER_PRESETS.deep: six convs, ~4x the FLOPs).
+function deepStepWorkload(): Workload {
+  return {
+    name: 'step/supervised_deep', group: 'step',
+    setup() {
+      const g = new Generator(2);
+      const net = new nn.Sequential(new ConvEncoder({ inChannels: 1, ...ENCODER_PRESETS.deep }, { generator: g }), new nn.Linear(128, 10, { generator: g }));
+      const B = 256;
+      const x = new Tensor(g.normal(B * 784), [B, 1, 28, 28]);
+      const t = Int32Array.from(g.uniform(B), (u) => Math.min(9, Math.floor(u * 10)));
+      const opt = new SGD(net.parameters(), { lr: 0.05, momentum: 0.9 });
+      return () => {
+        opt.zeroGrad();
+        crossEntropy(net.forward(x), t).backward();
+        opt.step();
+      };
+    },
+  };
+}
+
 // tasks.SimCLR on the same encoder: raw uint8 batch -> two augmented views (crop 0.3-1, flip,
 // 2-pixel shift, brightness/contrast 0.4: the twin's recipe) -> 512-image forward -> projector
 // 128-128-64 with BN -> NT-Xent (T = 0.5) -> backward -> SGD.
@@ -254,5 +274,5 @@ function pretextWorkloads(): Workload[] {
 }
 
 export function allWorkloads(): Workload[] {
-  return [...convWorkloads(), stepWorkload(), simclrWorkload(), simclrPrefetchWorkload(), lossWorkload(), gemmWorkload(), ...pretextWorkloads()];
+  return [...convWorkloads(), stepWorkload(), deepStepWorkload(), simclrWorkload(), simclrPrefetchWorkload(), lossWorkload(), gemmWorkload(), ...pretextWorkloads()];
 }
