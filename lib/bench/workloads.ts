@@ -70,12 +70,13 @@ export function smallEncoder(generator?: Generator): nn.Sequential {
   );
 }
 
-function stepWorkload(): Workload {
+// Supervised step: encoder + linear 128 -> 10, cross-entropy on a fixed batch of 256, SGD.
+function supervisedStep(name: string, encoder: (g: Generator) => nn.Module): Workload {
   return {
-    name: 'step/supervised', group: 'step',
+    name, group: 'step',
     setup() {
       const g = new Generator(2);
-      const net = new nn.Sequential(smallEncoder(g), new nn.Linear(128, 10, { generator: g }));
+      const net = new nn.Sequential(encoder(g), new nn.Linear(128, 10, { generator: g }));
       const B = 256;
       const x = new Tensor(g.normal(B * 784), [B, 1, 28, 28]);
       const t = Int32Array.from(g.uniform(B), (u) => Math.min(9, Math.floor(u * 10)));
@@ -89,41 +90,32 @@ function stepWorkload(): Workload {
   };
 }
 
+const stepWorkload = () => supervisedStep('step/supervised', smallEncoder);
 // The same step with the deeper encoder (ENCODER_PRESETS.deep: six convs, ~4x the FLOPs).
-function deepStepWorkload(): Workload {
-  return {
-    name: 'step/supervised_deep', group: 'step',
-    setup() {
-      const g = new Generator(2);
-      const net = new nn.Sequential(new ConvEncoder({ inChannels: 1, ...ENCODER_PRESETS.deep }, { generator: g }), new nn.Linear(128, 10, { generator: g }));
-      const B = 256;
-      const x = new Tensor(g.normal(B * 784), [B, 1, 28, 28]);
-      const t = Int32Array.from(g.uniform(B), (u) => Math.min(9, Math.floor(u * 10)));
-      const opt = new SGD(net.parameters(), { lr: 0.05, momentum: 0.9 });
-      return () => {
-        opt.zeroGrad();
-        crossEntropy(net.forward(x), t).backward();
-        opt.step();
-      };
-    },
-  };
-}
+const deepStepWorkload = () => supervisedStep('step/supervised_deep',
+  (g) => new ConvEncoder({ inChannels: 1, ...ENCODER_PRESETS.deep }, { generator: g }));
 
 // tasks.SimCLR on the same encoder: raw uint8 batch -> two augmented views (crop 0.3-1, flip,
 // 2-pixel shift, brightness/contrast 0.4: the twin's recipe) -> 512-image forward -> projector
 // 128-128-64 with BN -> NT-Xent (T = 0.5) -> backward -> SGD.
+// What both SimCLR rows share: the task on the small encoder with the twin's recipe, a fixed raw
+// batch of 256 and the optimizer.
+function simclrBenchSetup() {
+  const g = new Generator(5);
+  const encoder = new ConvEncoder({ inChannels: 1, ...ENCODER_PRESETS.small }, { generator: g });
+  const augment = new Augment({ crop: { scale: [0.3, 1] }, hflip: 0.5, translate: 2 / 28, colorJitter: { brightness: 0.4, contrast: 0.4 } });
+  const task = new SimCLR({ encoder, hiddenDim: 128, projectionDim: 64, temperature: 0.5, augment });
+  const B = 256;
+  const images = Uint8Array.from(g.uniform(B * 784), (u) => Math.floor(u * 256));
+  const batch = { images, shape: [B, 1, 28, 28] as [number, number, number, number], indices: new Int32Array(B), labels: null };
+  return { task, batch, opt: new SGD(task.model.parameters(), { lr: 0.05, momentum: 0.9 }) };
+}
+
 function simclrWorkload(): Workload {
   return {
     name: 'step/simclr', group: 'step',
     setup() {
-      const g = new Generator(5);
-      const encoder = new ConvEncoder({ inChannels: 1, ...ENCODER_PRESETS.small }, { generator: g });
-      const augment = new Augment({ crop: { scale: [0.3, 1] }, hflip: 0.5, translate: 2 / 28, colorJitter: { brightness: 0.4, contrast: 0.4 } });
-      const task = new SimCLR({ encoder, hiddenDim: 128, projectionDim: 64, temperature: 0.5, augment });
-      const B = 256;
-      const images = Uint8Array.from(g.uniform(B * 784), (u) => Math.floor(u * 256));
-      const batch = { images, shape: [B, 1, 28, 28] as [number, number, number, number], indices: new Int32Array(B), labels: null };
-      const opt = new SGD(task.model.parameters(), { lr: 0.05, momentum: 0.9 });
+      const { task, batch, opt } = simclrBenchSetup();
       let step = 0;
       return () => {
         opt.zeroGrad();
@@ -142,14 +134,7 @@ function simclrPrefetchWorkload(): Workload {
   return {
     name: 'step/simclr_prefetch', group: 'step',
     setup() {
-      const g = new Generator(5);
-      const encoder = new ConvEncoder({ inChannels: 1, ...ENCODER_PRESETS.small }, { generator: g });
-      const augment = new Augment({ crop: { scale: [0.3, 1] }, hflip: 0.5, translate: 2 / 28, colorJitter: { brightness: 0.4, contrast: 0.4 } });
-      const task = new SimCLR({ encoder, hiddenDim: 128, projectionDim: 64, temperature: 0.5, augment });
-      const B = 256;
-      const images = Uint8Array.from(g.uniform(B * 784), (u) => Math.floor(u * 256));
-      const batch = { images, shape: [B, 1, 28, 28] as [number, number, number, number], indices: new Int32Array(B), labels: null };
-      const opt = new SGD(task.model.parameters(), { lr: 0.05, momentum: 0.9 });
+      const { task, batch, opt } = simclrBenchSetup();
       let step = 0;
       const ctxOf = (k: number) => ({ step: k, epoch: 0, totalSteps: 1000, generator: new Generator(k) });
       let ctx = ctxOf(step), ahead = task.prefetch(batch, ctx);

@@ -13,37 +13,13 @@ namespace {
 
 constexpr int kBlock = 256;
 
-__device__ float blockMaxF(float v, float* s) {
-  s[threadIdx.x] = v;
-  __syncthreads();
-  for (int h = blockDim.x / 2; h > 0; h /= 2) {
-    if ((int)threadIdx.x < h) s[threadIdx.x] = fmaxf(s[threadIdx.x], s[threadIdx.x + h]);
-    __syncthreads();
-  }
-  const float r = s[0];
-  __syncthreads();
-  return r;
-}
-
-__device__ double blockSumD(double v, double* s) {
-  s[threadIdx.x] = v;
-  __syncthreads();
-  for (int h = blockDim.x / 2; h > 0; h /= 2) {
-    if ((int)threadIdx.x < h) s[threadIdx.x] += s[threadIdx.x + h];
-    __syncthreads();
-  }
-  const double r = s[0];
-  __syncthreads();
-  return r;
-}
-
 // u = z / max(|z|, 1e-12) per row (one block per row).
 __global__ void normalizeKernel(float* u, float* norms, const float* z, int64_t D) {
   __shared__ double s[kBlock];
   const int64_t r = blockIdx.x;
   double sq = 0;
   for (int64_t k = threadIdx.x; k < D; k += blockDim.x) sq += (double)z[r * D + k] * z[r * D + k];
-  sq = blockSumD(sq, s);
+  sq = blockSum(sq, s);
   const float n = fmaxf((float)sqrt(sq), 1e-12f);
   if (threadIdx.x == 0) norms[r] = n;
   for (int64_t k = threadIdx.x; k < D; k += blockDim.x) u[r * D + k] = z[r * D + k] / n;
@@ -66,11 +42,11 @@ __global__ void softmaxRowKernel(float* S, double* rowLoss, const int32_t* pos, 
   float mx = -INFINITY;
   for (int64_t j = threadIdx.x; j < R; j += blockDim.x)
     if (j != i) mx = fmaxf(mx, s[j]);
-  mx = blockMaxF(mx, fs);
+  mx = blockMax(mx, fs);
   double se = 0;
   for (int64_t j = threadIdx.x; j < R; j += blockDim.x)
     if (j != i) se += exp((double)(s[j] - mx));
-  se = blockSumD(se, ds);
+  se = blockSum(se, ds);
   if (threadIdx.x == 0) rowLoss[i] = -(double)sPos + mx + log(se);
   const float k = (float)(1.0 / se) * g;
   for (int64_t j = threadIdx.x; j < R; j += blockDim.x) {
@@ -94,7 +70,7 @@ __global__ void normalizeBackwardKernel(float* dz, const float* du, const float*
   const int64_t r = blockIdx.x;
   double dot = 0;
   for (int64_t k = threadIdx.x; k < D; k += blockDim.x) dot += (double)u[r * D + k] * du[r * D + k];
-  dot = blockSumD(dot, s);
+  dot = blockSum(dot, s);
   for (int64_t k = threadIdx.x; k < D; k += blockDim.x) dz[r * D + k] = (du[r * D + k] - u[r * D + k] * (float)dot) / norms[r];
 }
 
@@ -102,7 +78,7 @@ __global__ void meanKernel(float* out, const double* v, int64_t n) {
   __shared__ double s[kBlock];
   double t = 0;
   for (int64_t i = threadIdx.x; i < n; i += blockDim.x) t += v[i];
-  t = blockSumD(t, s);
+  t = blockSum(t, s);
   if (threadIdx.x == 0) *out = (float)(t / n);
 }
 
@@ -118,9 +94,9 @@ __global__ void byolRowKernel(double* rowLoss, float* dp, const float* p, const 
     tt += (double)tr[k] * tr[k];
     pt += (double)pr[k] * tr[k];
   }
-  pp = blockSumD(pp, s);
-  tt = blockSumD(tt, s);
-  pt = blockSumD(pt, s);
+  pp = blockSum(pp, s);
+  tt = blockSum(tt, s);
+  pt = blockSum(pt, s);
   const double np = fmax(sqrt(pp), 1e-12), nt = fmax(sqrt(tt), 1e-12), c = pt / (np * nt);
   if (threadIdx.x == 0) rowLoss[r] = 2.0 - 2.0 * c;
   if (!dp) return;

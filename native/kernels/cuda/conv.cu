@@ -76,13 +76,8 @@ __global__ void biasGradKernel(float* db, const float* dy, int64_t P) {
   const int64_t k = blockIdx.x;
   float s = 0.f;
   for (int64_t q = threadIdx.x; q < P; q += blockDim.x) s += dy[k * P + q];
-  part[threadIdx.x] = s;
-  __syncthreads();
-  for (int h = blockDim.x / 2; h > 0; h /= 2) {
-    if ((int)threadIdx.x < h) part[threadIdx.x] += part[threadIdx.x + h];
-    __syncthreads();
-  }
-  if (threadIdx.x == 0) db[k] += part[0];
+  s = blockSum(s, part);
+  if (threadIdx.x == 0) db[k] += s;
 }
 
 struct Sizes {

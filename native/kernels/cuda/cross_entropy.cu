@@ -26,37 +26,8 @@ __global__ void countKernel(double* counted, const int32_t* targets, int64_t R, 
     const int32_t t = targets[r];
     if (t != ignoreIndex && t >= 0 && t < Cn) s += weightOf(w, t);
   }
-  part[threadIdx.x] = s;
-  __syncthreads();
-  for (int h = blockDim.x / 2; h > 0; h /= 2) {
-    if ((int)threadIdx.x < h) part[threadIdx.x] += part[threadIdx.x + h];
-    __syncthreads();
-  }
-  if (threadIdx.x == 0) *counted = part[0];
-}
-
-__device__ float blockMax(float v, float* scratch) {
-  scratch[threadIdx.x] = v;
-  __syncthreads();
-  for (int h = blockDim.x / 2; h > 0; h /= 2) {
-    if ((int)threadIdx.x < h) scratch[threadIdx.x] = fmaxf(scratch[threadIdx.x], scratch[threadIdx.x + h]);
-    __syncthreads();
-  }
-  const float r = scratch[0];
-  __syncthreads();
-  return r;
-}
-
-__device__ double blockSum(double v, double* scratch) {
-  scratch[threadIdx.x] = v;
-  __syncthreads();
-  for (int h = blockDim.x / 2; h > 0; h /= 2) {
-    if ((int)threadIdx.x < h) scratch[threadIdx.x] += scratch[threadIdx.x + h];
-    __syncthreads();
-  }
-  const double r = scratch[0];
-  __syncthreads();
-  return r;
+  s = blockSum(s, part);
+  if (threadIdx.x == 0) *counted = s;
 }
 
 __global__ void rowKernel(double* rowLoss, float* dlogits, int* badTarget, const float* logits, const int32_t* targets,

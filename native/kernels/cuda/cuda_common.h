@@ -24,5 +24,32 @@ bool failed(cudaError_t e);
 // After a launch: the launch error (bad configuration), not the kernel's completion.
 inline ss_status launched() { return failed(cudaGetLastError()) ? SS_ERR_ARG : SS_OK; }
 
+// Block-wide sum and max through a shared scratch of blockDim.x elements (blockDim.x a power of
+// two). Every thread of the block must call them; all get the result.
+template <class T>
+__device__ T blockSum(T v, T* scratch) {
+  scratch[threadIdx.x] = v;
+  __syncthreads();
+  for (int h = blockDim.x / 2; h > 0; h /= 2) {
+    if ((int)threadIdx.x < h) scratch[threadIdx.x] += scratch[threadIdx.x + h];
+    __syncthreads();
+  }
+  const T r = scratch[0];
+  __syncthreads();
+  return r;
+}
+
+__device__ inline float blockMax(float v, float* scratch) {
+  scratch[threadIdx.x] = v;
+  __syncthreads();
+  for (int h = blockDim.x / 2; h > 0; h /= 2) {
+    if ((int)threadIdx.x < h) scratch[threadIdx.x] = fmaxf(scratch[threadIdx.x], scratch[threadIdx.x + h]);
+    __syncthreads();
+  }
+  const float r = scratch[0];
+  __syncthreads();
+  return r;
+}
+
 }  // namespace cuda
 }  // namespace selfsup

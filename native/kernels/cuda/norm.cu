@@ -11,18 +11,6 @@ namespace {
 
 constexpr int kBlock = 256;
 
-__device__ double blockSum(double v, double* scratch) {
-  scratch[threadIdx.x] = v;
-  __syncthreads();
-  for (int h = blockDim.x / 2; h > 0; h /= 2) {
-    if ((int)threadIdx.x < h) scratch[threadIdx.x] += scratch[threadIdx.x + h];
-    __syncthreads();
-  }
-  const double r = scratch[0];
-  __syncthreads();
-  return r;
-}
-
 __global__ void trainKernel(float* y, float* saveMean, float* saveInvstd, float* runningMean, float* runningVar,
                             const float* x, const float* gamma, const float* beta, int64_t N, int64_t C, int64_t S,
                             float momentum, float eps, int relu) {
