@@ -10,18 +10,8 @@ FM=${1:-../shared/data/fashion-mnist}
 PHOTOS=${2:-../shared/data/photos}
 OUT=${3:-runs/quality-pretext}
 for d in "$FM" "$PHOTOS"; do [ -d "$d" ] || { echo "quality-pretext: $d not found (skipped)"; exit 0; }; done
-CLI="node dist/cli/main.js"
-export SELFSUP_NUM_THREADS=2
-mkdir -p "$OUT"
-pretrain() { # name, args...
-  local name=$1; shift
-  if [ -f "$OUT/$name/encoder.safetensors" ]; then echo "quality-pretext: $name done already"; return; fi
-  local t0=$(date +%s) resume=()
-  # An interrupted run continues from its checkpoint (the time column then covers the last part only).
-  [ -f "$OUT/$name/checkpoint.safetensors" ] && resume=(--resume)
-  $CLI pretrain --out "$OUT/$name" --no-eval "${resume[@]}" "$@" >> "$OUT/$name.out" 2>> "$OUT/$name.log"
-  echo "$name $(( $(date +%s) - t0 )) s" | tee -a "$OUT/times.txt"
-}
+QUALITY=quality-pretext
+source "$(dirname "$0")/quality-common.sh"
 pretrain relative-position --task relative-position --data "$FM" --epochs 50 --batch-size 128
 pretrain jigsaw --task jigsaw --data "$FM" --epochs 11 --batch-size 128
 pretrain rotation --task rotation --data "$FM" --epochs 2 --batch-size 128

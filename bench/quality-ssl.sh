@@ -9,18 +9,8 @@ set -euo pipefail
 FM=${1:-../shared/data/fashion-mnist}
 OUT=${2:-runs/quality-ssl}
 [ -d "$FM" ] || { echo "quality-ssl: $FM not found (skipped)"; exit 0; }
-CLI="node dist/cli/main.js"
-export SELFSUP_NUM_THREADS=2
-mkdir -p "$OUT"
-pretrain() { # name, args...
-  local name=$1; shift
-  if [ -f "$OUT/$name/encoder.safetensors" ]; then echo "quality-ssl: $name done already"; return; fi
-  local t0=$(date +%s) resume=()
-  # An interrupted run continues from its checkpoint (the time column then covers the last part only).
-  [ -f "$OUT/$name/checkpoint.safetensors" ] && resume=(--resume)
-  $CLI pretrain --out "$OUT/$name" --no-eval "${resume[@]}" "$@" >> "$OUT/$name.out" 2>> "$OUT/$name.log"
-  echo "$name $(( $(date +%s) - t0 )) s" | tee -a "$OUT/times.txt"
-}
+QUALITY=quality-ssl
+source "$(dirname "$0")/quality-common.sh"
 pretrain simclr --task simclr --data "$FM" --epochs 12 --batch-size 256
 pretrain byol --task byol --data "$FM" --epochs 10 --batch-size 256
 $CLI eval "$OUT"/{simclr,byol} --data "$FM" --protocol linear,knn --labels 100% > "$OUT/eval-linear.txt" 2> "$OUT/eval-linear.log"

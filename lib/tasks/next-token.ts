@@ -11,6 +11,7 @@ import { CausalConvNet, type CausalConvSpec } from '../nn/causal-conv.js';
 import { crossEntropy } from '../ops/loss.js';
 import { noGrad, Tensor } from '../tensor/tensor.js';
 import { checkInt, checkOptions, invalidParameter, outOfRange } from '../validate.js';
+import type { Generator } from '../random.js';
 import type { Batch, StepContext, Task } from './task.js';
 
 export interface NextTokenOptions {
@@ -82,19 +83,17 @@ export class NextToken implements Task {
       throw outOfRange(name, '[L + 1]: byte windows of at least 2 bytes (text.textFiles)', Array.isArray(shape) ? `[${shape.join(', ')}]` : shape);
   }
 
-  private logitsAndTargets(images: Uint8Array, shape: readonly number[]): { logits: Tensor; targets: Int32Array } {
+  private logitsAndTargets(images: Uint8Array, shape: readonly number[], generator?: Generator): { logits: Tensor; targets: Int32Array } {
     this.checkInput(shape.slice(1), 'batch.shape');
     const [N, W] = shape;
     const { inputs, targets } = shiftWindows(images, N, W);
-    return { logits: this.model.logits(inputs, N, W - 1), targets };
+    return { logits: this.model.logits(inputs, N, W - 1, generator), targets };
   }
 
   // The step's generator draws the dropout masks, so a resumed run repeats them.
   loss(batch: Batch, ctx?: StepContext): Tensor {
-    this.checkInput(batch.shape.slice(1), 'batch.shape');
-    const [N, W] = batch.shape;
-    const { inputs, targets } = shiftWindows(batch.images, N, W);
-    return crossEntropy(this.model.logits(inputs, N, W - 1, ctx?.generator), targets);
+    const { logits, targets } = this.logitsAndTargets(batch.images, batch.shape, ctx?.generator);
+    return crossEntropy(logits, targets);
   }
 
   // Summed next-byte cross-entropy (nats, float64) of whole documents under sliding windows of L

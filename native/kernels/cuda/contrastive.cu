@@ -104,13 +104,6 @@ __global__ void byolRowKernel(double* rowLoss, float* dp, const float* p, const 
   for (int64_t k = threadIdx.x; k < D; k += blockDim.x) dp[r * D + k] = (float)(a * tr[k] + b * pr[k]);
 }
 
-struct Scratch {
-  void* p = nullptr;
-  ss_status status;
-  explicit Scratch(size_t bytes) { status = ss_cuda_malloc(&p, bytes); }
-  ~Scratch() { ss_cuda_free(p); }
-};
-
 }  // namespace
 
 extern "C" ss_status ss_cuda_info_nce(float* loss, float* dz, const float* z, const int32_t* pos, int64_t R, int64_t D,
@@ -118,9 +111,9 @@ extern "C" ss_status ss_cuda_info_nce(float* loss, float* dz, const float* z, co
   if (R < 2 || D < 1 || !(temperature > 0.f) || R > 0x7fffffff || !loss) return SS_ERR_ARG;
   // Scratch: u (R D), norms (R), S (R R), H (R R), du (R D) floats; rowLoss (R) doubles; flag.
   const size_t floats = (size_t)(2 * R * D + R + 2 * R * R);
-  Scratch scratch(floats * sizeof(float) + (size_t)R * sizeof(double) + 16);
+  DeviceScratch scratch(floats * sizeof(float) + (size_t)R * sizeof(double) + 16);
   if (scratch.status != SS_OK) return scratch.status;
-  double* rowLoss = static_cast<double*>(scratch.p);
+  double* rowLoss = scratch.as<double>();
   int* bad = reinterpret_cast<int*>(rowLoss + R);
   float* u = reinterpret_cast<float*>(bad + 4);
   float* norms = u + R * D;
@@ -143,15 +136,15 @@ extern "C" ss_status ss_cuda_info_nce(float* loss, float* dz, const float* z, co
     if (st != SS_OK) return st;
     normalizeBackwardKernel<<<(unsigned)R, kBlock>>>(dz, du, u, norms, D);
   }
-  // Scratch is released when this returns: wait so no kernel still reads it.
+  // Waits, so a failed kernel is reported by this call rather than by a later one.
   return failed(cudaDeviceSynchronize()) ? SS_ERR_ARG : launched();
 }
 
 extern "C" ss_status ss_cuda_byol_loss(float* loss, float* dp, const float* p, const float* t, int64_t N, int64_t D) {
   if (N < 1 || D < 1 || N > 0x7fffffff || !loss) return SS_ERR_ARG;
-  Scratch rows((size_t)N * sizeof(double));
+  DeviceScratch rows((size_t)N * sizeof(double));
   if (rows.status != SS_OK) return rows.status;
-  double* rowLoss = static_cast<double*>(rows.p);
+  double* rowLoss = rows.as<double>();
   byolRowKernel<<<(unsigned)N, kBlock>>>(rowLoss, dp, p, t, N, D);
   meanKernel<<<1, kBlock>>>(loss, rowLoss, N);
   return failed(cudaDeviceSynchronize()) ? SS_ERR_ARG : launched();

@@ -95,29 +95,32 @@ Sizes sizesOf(const ss_conv_params* p) {
   return s;
 }
 
-// A device column buffer for one image, freed at scope end.
-struct Columns {
-  float* p = nullptr;
-  ss_status status;
-  explicit Columns(int64_t n) { status = ss_cuda_malloc(reinterpret_cast<void**>(&p), sizeof(float) * (size_t)n); }
-  ~Columns() { ss_cuda_free(p); }
+// What the three passes share: sizes, the kernels' geometry and one image's column matrix.
+struct ConvPlan {
+  Sizes s;
+  Geometry g;
+  int64_t rows;  // of the column matrix: C * taps
+  DeviceScratch col;
+  explicit ConvPlan(const ss_conv_params* p)
+      : s(sizesOf(p)), g(geometryOf(p)), rows(p->C * s.taps), col(sizeof(float) * (size_t)(rows * s.outPlane)) {}
+  float* columns() const { return col.as<float>(); }
 };
 
 }  // namespace
 
 extern "C" ss_status ss_cuda_conv_forward(float* y, const float* x, const float* w, const float* b, const ss_conv_params* p) {
   if (!convParamsValid(p)) return SS_ERR_ARG;
-  const Sizes s = sizesOf(p);
-  const Geometry g = geometryOf(p);
-  const int64_t rows = p->C * s.taps;
-  Columns col(rows * s.outPlane);
-  if (col.status != SS_OK) return col.status;
+  const ConvPlan plan(p);
+  if (plan.col.status != SS_OK) return plan.col.status;
+  const Sizes& s = plan.s;
+  const int64_t rows = plan.rows;
+  float* col = plan.columns();
   for (int64_t n = 0; n < p->N; n++) {
-    im2colKernel<<<blocksFor(rows * s.outPlane), kThreads>>>(col.p, x + n * p->C * s.inPlane, g, rows, s.outPlane);
+    im2colKernel<<<blocksFor(rows * s.outPlane), kThreads>>>(col, x + n * p->C * s.inPlane, plan.g, rows, s.outPlane);
     float* yn = y + n * p->K * s.outPlane;
     for (int gr = 0; gr < p->groups; gr++) {
       const ss_status st = ss_cuda_sgemm(0, 0, s.Kg, s.outPlane, s.CKg, 1.f, w + gr * s.Kg * s.CKg, s.CKg,
-                                         col.p + gr * s.CKg * s.outPlane, s.outPlane, 0.f, yn + gr * s.Kg * s.outPlane, s.outPlane);
+                                         col + gr * s.CKg * s.outPlane, s.outPlane, 0.f, yn + gr * s.Kg * s.outPlane, s.outPlane);
       if (st != SS_OK) return st;
     }
     if (b) addBiasKernel<<<blocksFor(p->K * s.outPlane), kThreads>>>(yn, b, p->K, s.outPlane);
@@ -127,38 +130,37 @@ extern "C" ss_status ss_cuda_conv_forward(float* y, const float* x, const float*
 
 extern "C" ss_status ss_cuda_conv_backward_data(float* dx, const float* dy, const float* w, const ss_conv_params* p) {
   if (!convParamsValid(p)) return SS_ERR_ARG;
-  const Sizes s = sizesOf(p);
-  const Geometry g = geometryOf(p);
-  const int64_t rows = p->C * s.taps;
-  Columns col(rows * s.outPlane);
-  if (col.status != SS_OK) return col.status;
+  const ConvPlan plan(p);
+  if (plan.col.status != SS_OK) return plan.col.status;
+  const Sizes& s = plan.s;
+  float* col = plan.columns();
   for (int64_t n = 0; n < p->N; n++) {
     const float* dyn = dy + n * p->K * s.outPlane;
     for (int gr = 0; gr < p->groups; gr++) {
       // dcol_g (CKg x P) = W_g^T (CKg x Kg) * dy_g (Kg x P)
       const ss_status st = ss_cuda_sgemm(1, 0, s.CKg, s.outPlane, s.Kg, 1.f, w + gr * s.Kg * s.CKg, s.CKg,
-                                         dyn + gr * s.Kg * s.outPlane, s.outPlane, 0.f, col.p + gr * s.CKg * s.outPlane, s.outPlane);
+                                         dyn + gr * s.Kg * s.outPlane, s.outPlane, 0.f, col + gr * s.CKg * s.outPlane, s.outPlane);
       if (st != SS_OK) return st;
     }
-    col2imKernel<<<blocksFor(p->C * s.inPlane), kThreads>>>(dx + n * p->C * s.inPlane, col.p, g, s.outPlane);
+    col2imKernel<<<blocksFor(p->C * s.inPlane), kThreads>>>(dx + n * p->C * s.inPlane, col, plan.g, s.outPlane);
   }
   return launched();
 }
 
 extern "C" ss_status ss_cuda_conv_backward_weight(float* dw, float* db, const float* x, const float* dy, const ss_conv_params* p) {
   if (!convParamsValid(p)) return SS_ERR_ARG;
-  const Sizes s = sizesOf(p);
-  const Geometry g = geometryOf(p);
-  const int64_t rows = p->C * s.taps;
-  Columns col(rows * s.outPlane);
-  if (col.status != SS_OK) return col.status;
+  const ConvPlan plan(p);
+  if (plan.col.status != SS_OK) return plan.col.status;
+  const Sizes& s = plan.s;
+  const int64_t rows = plan.rows;
+  float* col = plan.columns();
   for (int64_t n = 0; n < p->N; n++) {
-    im2colKernel<<<blocksFor(rows * s.outPlane), kThreads>>>(col.p, x + n * p->C * s.inPlane, g, rows, s.outPlane);
+    im2colKernel<<<blocksFor(rows * s.outPlane), kThreads>>>(col, x + n * p->C * s.inPlane, plan.g, rows, s.outPlane);
     const float* dyn = dy + n * p->K * s.outPlane;
     for (int gr = 0; gr < p->groups; gr++) {
       // dW_g (Kg x CKg) += dy_g (Kg x P) * col_g^T (P x CKg)
       const ss_status st = ss_cuda_sgemm(0, 1, s.Kg, s.CKg, s.outPlane, 1.f, dyn + gr * s.Kg * s.outPlane, s.outPlane,
-                                         col.p + gr * s.CKg * s.outPlane, s.outPlane, 1.f, dw + gr * s.Kg * s.CKg, s.CKg);
+                                         col + gr * s.CKg * s.outPlane, s.outPlane, 1.f, dw + gr * s.Kg * s.CKg, s.CKg);
       if (st != SS_OK) return st;
     }
     if (db) biasGradKernel<<<(unsigned)p->K, 256>>>(db, dyn, s.outPlane);

@@ -85,22 +85,17 @@ extern "C" ss_status ss_cuda_softmax_cross_entropy(float* loss, float* dlogits, 
                                                    const float* classWeights) {
   if (R < 0 || Cn <= 0 || !loss || R > 0x7fffffff || !(labelSmoothing >= 0.f && labelSmoothing <= 1.f)) return SS_ERR_ARG;
   // Scratch: counted (1 double), bad-target flag, one double per row.
-  void* scratch = nullptr;
   const size_t bytes = sizeof(double) * (2 + (size_t)R);
-  if (ss_cuda_malloc(&scratch, bytes) != SS_OK) return SS_ERR_ALLOC;
-  double* counted = static_cast<double*>(scratch);
+  DeviceScratch scratch(bytes);
+  if (scratch.status != SS_OK) return SS_ERR_ALLOC;
+  double* counted = scratch.as<double>();
   int* bad = reinterpret_cast<int*>(counted + 1);
   double* rowLoss = counted + 2;
-  ss_status status = SS_OK;
-  if (failed(cudaMemset(bad, 0, sizeof(int)))) status = SS_ERR_ARG;
-  if (status == SS_OK) {
-    countKernel<<<1, kRowThreads>>>(counted, targets, R, ignoreIndex, classWeights, Cn);
-    if (R > 0) rowKernel<<<(unsigned)R, kRowThreads>>>(rowLoss, dlogits, bad, logits, targets, Cn, labelSmoothing, ignoreIndex, classWeights, counted);
-    finishKernel<<<1, kRowThreads>>>(loss, rowLoss, R, counted);
-    int hostBad = 0;
-    if (launched() != SS_OK || failed(cudaMemcpy(&hostBad, bad, sizeof(int), cudaMemcpyDeviceToHost))) status = SS_ERR_ARG;
-    else if (hostBad) status = SS_ERR_ARG;
-  }
-  ss_cuda_free(scratch);
-  return status;
+  if (failed(cudaMemset(bad, 0, sizeof(int)))) return SS_ERR_ARG;
+  countKernel<<<1, kRowThreads>>>(counted, targets, R, ignoreIndex, classWeights, Cn);
+  if (R > 0) rowKernel<<<(unsigned)R, kRowThreads>>>(rowLoss, dlogits, bad, logits, targets, Cn, labelSmoothing, ignoreIndex, classWeights, counted);
+  finishKernel<<<1, kRowThreads>>>(loss, rowLoss, R, counted);
+  int hostBad = 0;
+  if (launched() != SS_OK || failed(cudaMemcpy(&hostBad, bad, sizeof(int), cudaMemcpyDeviceToHost)) || hostBad) return SS_ERR_ARG;
+  return SS_OK;
 }

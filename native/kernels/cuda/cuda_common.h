@@ -24,6 +24,20 @@ bool failed(cudaError_t e);
 // After a launch: the launch error (bad configuration), not the kernel's completion.
 inline ss_status launched() { return failed(cudaGetLastError()) ? SS_ERR_ARG : SS_OK; }
 
+// Device scratch from the caching allocator for the length of a call, returned at scope end.
+// Returning it while kernels still read it is safe: every kernel and copy runs on the legacy
+// default stream, so the next user of the block runs after them.
+struct DeviceScratch {
+  void* p = nullptr;
+  ss_status status;
+  explicit DeviceScratch(size_t bytes) { status = ss_cuda_malloc(&p, bytes ? bytes : 1); }
+  ~DeviceScratch() { ss_cuda_free(p); }
+  DeviceScratch(const DeviceScratch&) = delete;
+  DeviceScratch& operator=(const DeviceScratch&) = delete;
+  template <class T>
+  T* as() const { return static_cast<T*>(p); }
+};
+
 // Block-wide sum and max through a shared scratch of blockDim.x elements (blockDim.x a power of
 // two). Every thread of the block must call them; all get the result.
 template <class T>

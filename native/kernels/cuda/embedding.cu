@@ -30,16 +30,13 @@ __global__ void scatterAddKernel(float* dtable, const float* dout, const int32_t
 }
 
 ss_status idsValid(const int32_t* ids, int64_t R, int64_t V) {
-  void* flag = nullptr;
-  if (ss_cuda_malloc(&flag, sizeof(int)) != SS_OK) return SS_ERR_ALLOC;
+  DeviceScratch flag(sizeof(int));
+  if (flag.status != SS_OK) return SS_ERR_ALLOC;
+  if (failed(cudaMemset(flag.p, 0, sizeof(int)))) return SS_ERR_ARG;
+  checkIdsKernel<<<blocksFor(R), kThreads>>>(flag.as<int>(), ids, R, V);
   int bad = 0;
-  ss_status st = failed(cudaMemset(flag, 0, sizeof(int))) ? SS_ERR_ARG : SS_OK;
-  if (st == SS_OK) {
-    checkIdsKernel<<<blocksFor(R), kThreads>>>(static_cast<int*>(flag), ids, R, V);
-    if (failed(cudaMemcpy(&bad, flag, sizeof(int), cudaMemcpyDeviceToHost)) || bad) st = SS_ERR_ARG;
-  }
-  ss_cuda_free(flag);
-  return st;
+  if (failed(cudaMemcpy(&bad, flag.p, sizeof(int), cudaMemcpyDeviceToHost)) || bad) return SS_ERR_ARG;
+  return SS_OK;
 }
 
 }  // namespace

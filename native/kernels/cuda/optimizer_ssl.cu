@@ -57,15 +57,11 @@ extern "C" ss_status ss_cuda_lars_step(float* param, float* velocity, const floa
   if (n < 0 || !velocity) return SS_ERR_ARG;
   if (n == 0) return SS_OK;
   const float wd = excluded ? 0.f : weightDecay;
-  float* trust = nullptr;
-  if (!excluded) {
-    if (ss_cuda_malloc(reinterpret_cast<void**>(&trust), sizeof(float)) != SS_OK) return SS_ERR_ALLOC;
-    trustKernel<<<1, kBlock>>>(trust, param, grad, n, wd, eta);
-  }
-  larsKernel<<<blocksFor(n), kThreads>>>(param, velocity, grad, n, lr, momentum, wd, trust);
-  const ss_status st = launched();
-  ss_cuda_free(trust);  // stream order: the next user of this block runs after larsKernel
-  return st;
+  DeviceScratch trust(excluded ? 0 : sizeof(float));
+  if (trust.status != SS_OK) return SS_ERR_ALLOC;
+  if (!excluded) trustKernel<<<1, kBlock>>>(trust.as<float>(), param, grad, n, wd, eta);
+  larsKernel<<<blocksFor(n), kThreads>>>(param, velocity, grad, n, lr, momentum, wd, excluded ? nullptr : trust.as<float>());
+  return launched();
 }
 
 extern "C" ss_status ss_cuda_ema_update(float* target, const float* online, int64_t n, float tau) {
