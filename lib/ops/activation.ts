@@ -6,6 +6,7 @@ import { attach, accumulateGrad, Tensor } from '../tensor/tensor.js';
 import { gradBuffer } from '../tensor/pool.js';
 import { checkBool, checkNumber, invalidParameter } from '../validate.js';
 import { checkTensor } from './shape.js';
+import { emptyFloat32 } from '../tensor/storage.js';
 
 const KIND = { relu: 0, leakyRelu: 1, gelu: 2, sigmoid: 3, tanh: 4 } as const;
 type Kind = keyof typeof KIND;
@@ -13,7 +14,7 @@ type Kind = keyof typeof KIND;
 function activation(kind: Kind, x: Tensor, alpha = 0): Tensor {
   checkTensor('x', x);
   const nb = native();
-  const y = new Float32Array(x.size);
+  const y = emptyFloat32(x.size);
   nb.activationForward(KIND[kind], y, x.data, alpha);
   const usesOutput = kind === 'sigmoid' || kind === 'tanh';
   return attach(new Tensor(y, x.shape), kind, [x], (g) => {

@@ -4,6 +4,7 @@
 import { sizeOf, Tensor, accumulateGrad, attach, needsGrad } from '../tensor/tensor.js';
 import { invalidParameter, outOfRange } from '../validate.js';
 import { checkTensor } from './shape.js';
+import { emptyFloat32 } from '../tensor/storage.js';
 
 export function catChannels(xs: readonly Tensor[]): Tensor {
   if (!Array.isArray(xs) || xs.length === 0) throw invalidParameter('xs', 'non-empty array of Tensors', xs);
@@ -16,7 +17,7 @@ export function catChannels(xs: readonly Tensor[]): Tensor {
     if (xs[i].ndim !== xs[0].ndim || xs[i].shape[0] !== N || xs[i].shape.slice(2).some((d: number, k: number) => d !== rest[k]))
       throw outOfRange(`xs[${i}]`, `shape [${N}, *, ${rest.join(', ')}]`, `shape [${xs[i].shape.join(', ')}]`);
   const channels = xs.map((x) => x.shape[1]), Ctot = channels.reduce((a, b) => a + b, 0);
-  const out = new Float32Array(N * Ctot * S);
+  const out = emptyFloat32(N * Ctot * S);
   // Each input's block of C_i * S values per sample lands at its channel offset.
   const offsets = channels.map((_, i) => channels.slice(0, i).reduce((a, b) => a + b, 0) * S);
   for (let n = 0; n < N; n++)

@@ -9,6 +9,7 @@ import { attach, accumulateGrad, needsGrad, sizeOf, Tensor } from '../tensor/ten
 import { gradBuffer } from '../tensor/pool.js';
 import { checkOptions, checkInt, checkTuple, outOfRange } from '../validate.js';
 import { checkRank } from './shape.js';
+import { emptyFloat32 } from '../tensor/storage.js';
 
 export interface ConvOptions {
   stride?: number | number[];
@@ -77,7 +78,7 @@ export function conv(x: Tensor, w: Tensor, b: Tensor | null = null, opts?: ConvO
   const p = convParams({ N: r.N, C: r.Cin, K: r.Cout, groups: r.groups, inSize: r.inSize, outSize, kernel: r.kernel,
     stride: r.stride, padding: r.padding, dilation: r.dilation });
   const nb = native();
-  const y = new Float32Array(r.N * r.Cout * sizeOf(outSize));
+  const y = emptyFloat32(r.N * r.Cout * sizeOf(outSize));
   nb.convForward(y, x.data, w.data, b ? b.data : null, p);
   return attach(new Tensor(y, [r.N, r.Cout, ...outSize]), `conv${r.nsp}d`, b ? [x, w, b] : [x, w], (g) => {
     if (needsGrad(x)) {
@@ -105,7 +106,7 @@ export function convTranspose(x: Tensor, w: Tensor, b: Tensor | null = null, opt
     kernel: r.kernel, stride: r.stride, padding: r.padding, dilation: r.dilation });
   const nb = native();
   const S = sizeOf(outSize);
-  const y = new Float32Array(r.N * r.Cout * S);
+  const y = emptyFloat32(r.N * r.Cout * S);
   nb.convBackwardData(y, x.data, w.data, p);
   if (b) nb.biasAdd(y, b.data, r.N, r.Cout, S);
   return attach(new Tensor(y, [r.N, r.Cout, ...outSize]), `convTranspose${r.nsp}d`, b ? [x, w, b] : [x, w], (g) => {

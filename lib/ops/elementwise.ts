@@ -4,6 +4,7 @@
 import { attach, accumulateGrad, needsGrad, sizeOf, Tensor } from '../tensor/tensor.js';
 import { checkInt, checkNumber, outOfRange } from '../validate.js';
 import { checkTensor } from './shape.js';
+import { emptyFloat32 } from '../tensor/storage.js';
 
 function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
   const n = Math.max(a.length, b.length);
@@ -62,7 +63,7 @@ function binary(op: string, a: Tensor, b: Tensor, f: Kernel, da: (a: number, b: 
   const n = sizeOf(outShape);
   const ia = same || a.size === n ? null : broadcastIndex(a.shape, outShape);
   const ib = same || b.size === n ? null : broadcastIndex(b.shape, outShape);
-  const A = a.data, B = b.data, y = new Float32Array(n);
+  const A = a.data, B = b.data, y = emptyFloat32(n);
   if (!ia && !ib) for (let i = 0; i < n; i++) y[i] = f(A[i], B[i]);
   else for (let i = 0; i < n; i++) y[i] = f(A[ia ? ia[i] : i], B[ib ? ib[i] : i]);
   return attach(new Tensor(y, outShape), op, [a, b], (g) => {
@@ -87,7 +88,7 @@ export const div = (a: Tensor, b: Tensor) =>
 
 function unary(op: string, x: Tensor, f: (v: number) => number, df: (v: number, y: number, g: number) => number): Tensor {
   checkTensor('x', x);
-  const X = x.data, n = X.length, y = new Float32Array(n);
+  const X = x.data, n = X.length, y = emptyFloat32(n);
   for (let i = 0; i < n; i++) y[i] = f(X[i]);
   return attach(new Tensor(y, x.shape), op, [x], (g) => {
     const gx = new Float32Array(n);

@@ -5,13 +5,14 @@ import { attach, accumulateGrad, needsGrad, Tensor } from '../tensor/tensor.js';
 import { gradBuffer } from '../tensor/pool.js';
 import { outOfRange } from '../validate.js';
 import { checkRank } from './shape.js';
+import { emptyFloat32 } from '../tensor/storage.js';
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
   checkRank('a', a, [2]);
   checkRank('b', b, [2]);
   const [M, K] = a.shape, [K2, N] = b.shape;
   if (K !== K2) throw outOfRange('b', `a matrix with ${K} rows to match a's [${M}, ${K}]`, `shape [${K2}, ${N}]`);
-  const y = new Float32Array(M * N);
+  const y = emptyFloat32(M * N);
   const nb = native();
   nb.gemm(0, 0, M, N, K, 1, a.data, K, b.data, N, 0, y, N);
   return attach(new Tensor(y, [M, N]), 'matmul', [a, b], (g) => {
@@ -39,7 +40,7 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
     if (b.shape[0] !== O) throw outOfRange('b', `shape [${O}]`, `shape [${b.shape.join(', ')}]`);
   }
   const nb = native();
-  const y = new Float32Array(N * O);
+  const y = emptyFloat32(N * O);
   if (b) for (let n = 0; n < N; n++) y.set(b.data, n * O);
   nb.gemm(0, 1, N, O, I, 1, x.data, I, w.data, I, b ? 1 : 0, y, O);
   const parents = b ? [x, w, b] : [x, w];

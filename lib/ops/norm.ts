@@ -5,6 +5,7 @@ import { attach, accumulateGrad, needsGrad, sizeOf, Tensor } from '../tensor/ten
 import { gradBuffer } from '../tensor/pool.js';
 import { checkBool, checkNumber, checkOptions, invalidParameter, outOfRange } from '../validate.js';
 import { checkRank, checkTensor } from './shape.js';
+import { emptyFloat32 } from '../tensor/storage.js';
 
 export interface BatchNormOptions {
   training?: boolean;
@@ -36,7 +37,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   checkVec('weight', weight, C);
   checkVec('bias', bias, C);
   const nb = native();
-  const y = new Float32Array(x.size);
+  const y = emptyFloat32(x.size);
   const parents = [x, weight, bias].filter((t): t is Tensor => t !== null);
   if (!training) {
     if (!runningMean || !runningVar) throw new TypeError('batchNorm: eval mode needs runningMean and runningVar');
@@ -97,7 +98,7 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight:
   for (const [name, t] of [['weight', weight], ['bias', bias]] as const)
     if (t && t.size !== D) throw outOfRange(name, `${D} elements`, `shape [${t.shape.join(', ')}]`);
   const nb = native();
-  const y = new Float32Array(x.size), mean = new Float32Array(R), rstd = new Float32Array(R);
+  const y = emptyFloat32(x.size), mean = new Float32Array(R), rstd = new Float32Array(R);
   nb.layerNormForward(y, mean, rstd, x.data, weight?.data ?? null, bias?.data ?? null, R, D, eps);
   const parents = [x, weight, bias].filter((t): t is Tensor => t !== null);
   return attach(new Tensor(y, x.shape), 'layerNorm', parents, (g) => {

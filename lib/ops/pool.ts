@@ -6,6 +6,7 @@ import { attach, accumulateGrad, sizeOf, Tensor } from '../tensor/tensor.js';
 import { gradBuffer } from '../tensor/pool.js';
 import { checkBool, checkOptions, checkTuple, outOfRange } from '../validate.js';
 import { checkRank } from './shape.js';
+import { emptyFloat32 } from '../tensor/storage.js';
 
 export interface PoolOptions {
   stride?: number | number[];
@@ -38,7 +39,7 @@ export function maxPool(x: Tensor, kernelSize: number | number[], opts?: Omit<Po
   const g = geometry(x, kernelSize, opts, ['stride', 'padding']);
   const nb = native();
   const n = g.N * g.C * sizeOf(g.outSize);
-  const y = new Float32Array(n), argmax = new Int32Array(n);
+  const y = emptyFloat32(n), argmax = new Int32Array(n);
   nb.maxPoolForward(y, argmax, x.data, g.p);
   return attach(new Tensor(y, [g.N, g.C, ...g.outSize]), `maxPool${g.nsp}d`, [x], (gy) => {
     const gx = gradBuffer(x.size);
@@ -50,7 +51,7 @@ export function maxPool(x: Tensor, kernelSize: number | number[], opts?: Omit<Po
 export function avgPool(x: Tensor, kernelSize: number | number[], opts?: PoolOptions): Tensor {
   const g = geometry(x, kernelSize, opts, ['stride', 'padding', 'countIncludePad']);
   const nb = native();
-  const y = new Float32Array(g.N * g.C * sizeOf(g.outSize));
+  const y = emptyFloat32(g.N * g.C * sizeOf(g.outSize));
   nb.avgPoolForward(y, x.data, g.p);
   return attach(new Tensor(y, [g.N, g.C, ...g.outSize]), `avgPool${g.nsp}d`, [x], (gy) => {
     const gx = gradBuffer(x.size);

@@ -4,6 +4,7 @@ import { attach, accumulateGrad, Tensor } from '../tensor/tensor.js';
 import { gradBuffer } from '../tensor/pool.js';
 import { checkBool, checkOneOf, checkOptions, checkTuple } from '../validate.js';
 import { checkRank } from './shape.js';
+import { emptyFloat32 } from '../tensor/storage.js';
 
 export interface UpsampleOptions {
   size?: number | [number, number];
@@ -28,7 +29,7 @@ export function upsample2d(x: Tensor, opts: UpsampleOptions): Tensor {
     Wo = W * sw;
   }
   const nb = native();
-  const y = new Float32Array(N * C * Ho * Wo);
+  const y = emptyFloat32(N * C * Ho * Wo);
   const m = mode === 'nearest' ? 0 : 1;
   nb.upsample2dForward(y, x.data, N, C, H, W, Ho, Wo, m, ac);
   return attach(new Tensor(y, [N, C, Ho, Wo]), `upsample2d_${mode}`, [x], (g) => {

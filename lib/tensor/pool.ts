@@ -2,8 +2,11 @@
 // in new pages on first touch; a training step allocates hundreds of MB of gradients, so reusing
 // them is measurable (PyTorch gets the same from its caching allocator). Only gradients are
 // pooled: Tensor.backward releases the gradient of an intermediate tensor once its node has run,
-// unless a parent took that very buffer as its own gradient. Activations are never pooled, since
-// user code may still hold them.
+// unless a parent took that very buffer as its own gradient. Activations are not released here,
+// since user code may still hold them: their memory comes from storage.ts's allocator, which
+// reuses it once the garbage collector has freed them.
+
+import { emptyFloat32 } from './storage.js';
 
 const MIN_LENGTH = 1 << 14; // below 64 KB a fresh array is cheap
 const MAX_POOLED_BYTES = 512 * 1024 * 1024;
@@ -20,7 +23,7 @@ export function gradBuffer(n: number): Float32Array {
       return b;
     }
   }
-  return new Float32Array(n);
+  return emptyFloat32(n);
 }
 
 export function releaseGradBuffer(b: Float32Array): void {

@@ -1,0 +1,14 @@
+// Float32 storage for op outputs. `new Float32Array(n)` zero-fills; an op whose kernel writes
+// every element does not need that pass, so large outputs are allocated uninitialized
+// (Buffer.allocUnsafeSlow: Node's allocator without the zero fill, a buffer of its own, never a
+// slice of Node's shared pool). The memory itself is reused from the heap step after step thanks
+// to the addon's malloc tuning (native/addon/malloc_tuning.cc).
+
+const UNINITIALIZED_MIN_LENGTH = 1 << 14;
+
+// A buffer of length n whose contents are unspecified: only for kernels that write every element.
+export function emptyFloat32(n: number): Float32Array {
+  if (n < UNINITIALIZED_MIN_LENGTH) return new Float32Array(n);
+  const bytes = Buffer.allocUnsafeSlow(n * 4);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, n);
+}
