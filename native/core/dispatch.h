@@ -19,6 +19,8 @@ using GemmMicroKernel = void (*)(int64_t kc, const float* Ap, const float* Bp, f
 // packBTrans: B points at (j0, p0) of a row-major N x K matrix (op(B) = Bᵀ); writes nc columns.
 using PackANoTrans = void (*)(float* Ap, const float* A, int64_t lda, int64_t mc, int64_t kc, float alpha);
 using PackBTrans = void (*)(float* Bp, const float* B, int64_t ldb, int64_t nc, int64_t kc);
+// packBNoTrans: B points at (p0, j0) of a row-major K x N matrix; writes nc columns as NR panels.
+using PackBNoTrans = void (*)(float* Bp, const float* B, int64_t ldb, int64_t nc, int64_t kc);
 
 // Skinny C (M x N) = A (M x K) · Bᵀ (B is N x K), both row-major with unit stride along K, for
 // small M: no packing, each row pair is a dot product kept in registers. accumulate=0 overwrites C.
@@ -31,6 +33,7 @@ struct GemmKernelInfo {
   PackANoTrans packANoTrans = nullptr;
   PackBTrans packBTrans = nullptr;
   GemmSkinnyNT skinnyNT = nullptr;
+  PackBNoTrans packBNoTrans = nullptr;
 };
 
 GemmKernelInfo gemmKernelScalar();

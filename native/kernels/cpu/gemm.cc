@@ -105,6 +105,7 @@ void sgemmSingle(bool transA, bool transB, int64_t M, int64_t N, int64_t K, floa
     for (int64_t pc = 0; pc < K; pc += KC) {
       int64_t kc = std::min(KC, K - pc);
       if (transB && uk.packBTrans) uk.packBTrans(s.b.data(), B + jc * ldb + pc, ldb, nc, kc);
+      else if (!transB && uk.packBNoTrans) uk.packBNoTrans(s.b.data(), B + pc * ldb + jc, ldb, nc, kc);
       else packB(s.b.data(), B, ldb, transB, pc, kc, jc, nc, NR);
       // First K block overwrites C when beta == 0, so C needs no separate zeroing pass.
       int accumulate = (pc > 0 || beta != 0.f) ? 1 : 0;

@@ -96,6 +96,22 @@ void packBTrans(float* Bp, const float* B, int64_t ldb, int64_t nc, int64_t kc) 
       for (int j = 0; j < NR; j++) dst[k * NR + j] = j < nr ? src[j * ldb + k] : 0.f;
   }
 }
+// NR = 32 columns of a row-major op(B) = B become one k-major panel: two (masked) vector copies
+// per k instead of a 128-byte memcpy call (conv's im2col columns take this path every batch).
+void packBNoTrans(float* Bp, const float* B, int64_t ldb, int64_t nc, int64_t kc) {
+  for (int64_t jr = 0; jr < nc; jr += NR) {
+    const int nr = (int)(nc - jr < NR ? nc - jr : NR);
+    const __mmask16 m0 = nr >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nr) - 1);
+    const __mmask16 m1 = nr >= 32 ? (__mmask16)0xFFFF : nr <= 16 ? (__mmask16)0 : (__mmask16)((1u << (nr - 16)) - 1);
+    float* dst = Bp + jr * kc;
+    const float* src = B + jr;
+    for (int64_t k = 0; k < kc; k++, dst += NR, src += ldb) {
+      _mm512_storeu_ps(dst, _mm512_maskz_loadu_ps(m0, src));
+      _mm512_storeu_ps(dst + 16, _mm512_maskz_loadu_ps(m1, src + 16));
+    }
+  }
+}
+
 // Rows of A in blocks of up to 8 against one row of B at a time: 8 zmm accumulators over K in
 // steps of 16 (masked tail), then a horizontal sum per output. Used where M is a handful of rows
 // (conv weight gradients with Cin*k*k <= 32), where packing would cost more than the FMAs.
@@ -128,5 +144,5 @@ void skinnyNT(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, cons
 }
 }  // namespace
 
-GemmKernelInfo gemmKernelAvx512() { return {kernel, MR, NR, packANoTrans, packBTrans, skinnyNT}; }
+GemmKernelInfo gemmKernelAvx512() { return {kernel, MR, NR, packANoTrans, packBTrans, skinnyNT, packBNoTrans}; }
 }  // namespace selfsup
