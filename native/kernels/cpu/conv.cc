@@ -33,8 +33,9 @@ bool isPointwise(const ss_conv_params* p) {
 // Every non-pointwise conv goes through a zero-padded copy of each input channel: im2col rows
 // are then branch-free strided copies (im2col_padded.h; SIMD rows on AVX-512) and col2im adds
 // into the padded plane and copies its interior out. Against the bounds-checked rows and the
-// offset-table gather this replaced (A/B at 1 thread, same session): the SimCLR step's 28x28 ->
-// 14x14 stride-2 conv 12% faster, its 14x14 -> 7x7 one 7% slower (7-wide rows), the step 2-3%.
+// offset-table gather this replaced (A/B at 1 thread, same session): the SimCLR step's stride-2
+// convs 12-15% faster (28x28 -> 14x14 and 14x14 -> 7x7, whose 7-wide rows go two per vector),
+// the whole step 6-9%.
 struct ChannelKernels {
   Im2colChannelFn im2col;
   Col2imChannelFn col2im;

@@ -1,7 +1,7 @@
 // im2col / col2im for one channel over a zero-padded copy of its plane, as a loop nest shared by
-// every ISA: the ISA supplies only the two row operations (RowOps::gather: dst[i] = src[i*s],
-// RowOps::scatterAdd: dst[i*s] += src[i], i < n). With the padding materialized no row needs
-// bounds checks, so a row of Wo outputs is one strided copy (stride 1 and 2 get SIMD on AVX-512).
+// every ISA: the ISA supplies only the block operations (RowOps::gatherRows: Ho output rows of a
+// tap, each a strided copy; RowOps::scatterAddRows: their adjoint). With the padding materialized
+// no row needs bounds checks (stride 1 and 2 get SIMD on AVX-512, two short rows per vector).
 // Column layout: row (kz, ky, kx) of this channel, ld apart; column (oz, oy, ox).
 // Checked (through ss_conv_*) against kernels/ref/conv_ref.cc by test/native/conv.test.ts.
 #pragma once
@@ -38,37 +38,36 @@ inline void unpadPlane(float* dst, const float* pad, const ss_conv_params* p, co
                   sizeof(float) * p->in[2]);
 }
 
-// Calls f(row, kernelTapRowStart) for every output row of every tap: `row` indexes the column
-// matrix row-major within this channel ((tap, oz, oy) -> offset tap*ld + (oz*Ho + oy)*Wo) and
-// the source offset is where that output row's first input sits in the padded plane.
+// Calls f(colOffset, padOffset) for every (tap, oz): Ho output rows of Wo values, contiguous in
+// the column matrix from colOffset (row-major within this channel: (tap, oz, oy, ox) -> tap*ld +
+// (oz*Ho + oy)*Wo + ox), read from the padded plane at padOffset + oy*rowPitch + ox*stride.
 template <typename F>
-inline void forEachPaddedRow(const ss_conv_params* p, const PaddedPlane& g, int64_t ld, F&& f) {
+inline void forEachPaddedBlock(const ss_conv_params* p, const PaddedPlane& g, int64_t ld, F&& f) {
   const int Do = p->out[0], Ho = p->out[1], Wo = p->out[2];
   int64_t tap = 0;
   for (int kz = 0; kz < p->k[0]; kz++)
     for (int ky = 0; ky < p->k[1]; ky++)
-      for (int kx = 0; kx < p->k[2]; kx++, tap++) {
-        int64_t colOff = tap * ld;
+      for (int kx = 0; kx < p->k[2]; kx++, tap++)
         for (int oz = 0; oz < Do; oz++) {
           const int64_t z = (int64_t)oz * p->stride[0] + (int64_t)kz * p->dil[0];
-          for (int oy = 0; oy < Ho; oy++, colOff += Wo) {
-            const int64_t y = (int64_t)oy * p->stride[1] + (int64_t)ky * p->dil[1];
-            f(colOff, (z * g.Hp + y) * g.Wp + (int64_t)kx * p->dil[2]);
-          }
+          f(tap * ld + (int64_t)oz * Ho * Wo, (z * g.Hp + (int64_t)ky * p->dil[1]) * g.Wp + (int64_t)kx * p->dil[2]);
         }
-      }
 }
 
+// RowOps::gatherRows(dst, src, rows, n, s, pitch): dst[r*n + i] = src[r*pitch + i*s];
+// RowOps::scatterAddRows(dst, src, rows, n, s, pitch): dst[r*pitch + i*s] += src[r*n + i].
 template <typename RowOps>
 void im2colChannelPadded(float* col, int64_t ld, const float* pad, const ss_conv_params* p, const PaddedPlane& g) {
-  const int Wo = p->out[2], s = p->stride[2];
-  forEachPaddedRow(p, g, ld, [&](int64_t c, int64_t src) { RowOps::gather(col + c, pad + src, Wo, s); });
+  const int Ho = p->out[1], Wo = p->out[2], s = p->stride[2];
+  const int64_t pitch = (int64_t)p->stride[1] * g.Wp;
+  forEachPaddedBlock(p, g, ld, [&](int64_t c, int64_t src) { RowOps::gatherRows(col + c, pad + src, Ho, Wo, s, pitch); });
 }
 
 template <typename RowOps>
 void col2imChannelPadded(float* pad, const float* col, int64_t ld, const ss_conv_params* p, const PaddedPlane& g) {
-  const int Wo = p->out[2], s = p->stride[2];
-  forEachPaddedRow(p, g, ld, [&](int64_t c, int64_t dst) { RowOps::scatterAdd(pad + dst, col + c, Wo, s); });
+  const int Ho = p->out[1], Wo = p->out[2], s = p->stride[2];
+  const int64_t pitch = (int64_t)p->stride[1] * g.Wp;
+  forEachPaddedBlock(p, g, ld, [&](int64_t c, int64_t dst) { RowOps::scatterAddRows(pad + dst, col + c, Ho, Wo, s, pitch); });
 }
 
 // Per-ISA entry points (dispatch.h's ConvRowKernels).
@@ -79,6 +78,12 @@ void im2colChannelAvx512(float* col, int64_t ld, const float* pad, const ss_conv
 void col2imChannelAvx512(float* pad, const float* col, int64_t ld, const ss_conv_params* p, const PaddedPlane& g);
 
 struct ScalarRowOps {
+  static inline void gatherRows(float* dst, const float* src, int rows, int n, int s, int64_t pitch) {
+    for (int r = 0; r < rows; r++) gather(dst + (int64_t)r * n, src + r * pitch, n, s);
+  }
+  static inline void scatterAddRows(float* dst, const float* src, int rows, int n, int s, int64_t pitch) {
+    for (int r = 0; r < rows; r++) scatterAdd(dst + r * pitch, src + (int64_t)r * n, n, s);
+  }
   static inline void gather(float* dst, const float* src, int n, int s) {
     if (s == 1) for (int i = 0; i < n; i++) dst[i] = src[i];
     else if (s == 2) for (int i = 0; i < n; i++) dst[i] = src[2 * i];

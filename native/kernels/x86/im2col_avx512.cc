@@ -13,6 +13,56 @@ namespace {
 inline __mmask16 firstN(int n) { return n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1); }
 
 struct Avx512RowOps {
+  // Rows of at most 8 outputs (7x7 planes and smaller) go two per vector: one two-source permute
+  // takes row r's elements from the first register and row r+1's from the second.
+  static inline void gatherRows(float* dst, const float* src, int rows, int n, int s, int64_t pitch) {
+    if (n > 8 || (s != 1 && s != 2)) {
+      for (int r = 0; r < rows; r++) gather(dst + (int64_t)r * n, src + r * pitch, n, s);
+      return;
+    }
+    alignas(64) int32_t lanes[16];
+    for (int l = 0; l < 16; l++) lanes[l] = l < n ? s * l : l < 2 * n ? 16 + s * (l - n) : 0;
+    const __m512i idx = _mm512_load_si512(lanes);
+    const __mmask16 span = firstN(s * (n - 1) + 1), two = firstN(2 * n), one = firstN(n);
+    int r = 0;
+    for (; r + 1 < rows; r += 2) {
+      const __m512 a = _mm512_maskz_loadu_ps(span, src + r * pitch), b = _mm512_maskz_loadu_ps(span, src + (r + 1) * pitch);
+      _mm512_mask_storeu_ps(dst + (int64_t)r * n, two, _mm512_permutex2var_ps(a, idx, b));
+    }
+    if (r < rows)
+      _mm512_mask_storeu_ps(dst + (int64_t)r * n, one, _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(span, src + r * pitch), idx, _mm512_setzero_ps()));
+  }
+
+  // The adjoint: two rows of the column matrix in one load, each spread to its padded row's
+  // lanes (i*s) and added there; the two padded rows never overlap (pitch >= row span).
+  static inline void scatterAddRows(float* dst, const float* src, int rows, int n, int s, int64_t pitch) {
+    if (n > 8 || (s != 1 && s != 2)) {
+      for (int r = 0; r < rows; r++) scatterAdd(dst + r * pitch, src + (int64_t)r * n, n, s);
+      return;
+    }
+    alignas(64) int32_t first[16], second[16];
+    unsigned valid = 0;
+    for (int j = 0; j < 16; j++) {
+      const bool on = j % s == 0 && j / s < n;
+      first[j] = on ? j / s : 0;
+      second[j] = on ? n + j / s : 0;
+      if (on) valid |= 1u << j;
+    }
+    const __m512i idxA = _mm512_load_si512(first), idxB = _mm512_load_si512(second);
+    const __mmask16 on = (__mmask16)valid, span = firstN(s * (n - 1) + 1);
+    int r = 0;
+    for (; r < rows; r += 2) {
+      const bool pair = r + 1 < rows;
+      const __m512 v = _mm512_maskz_loadu_ps(firstN(pair ? 2 * n : n), src + (int64_t)r * n);
+      float* a = dst + r * pitch;
+      _mm512_mask_storeu_ps(a, span, _mm512_add_ps(_mm512_maskz_loadu_ps(span, a), _mm512_maskz_permutexvar_ps(on, idxA, v)));
+      if (pair) {
+        float* b = a + pitch;
+        _mm512_mask_storeu_ps(b, span, _mm512_add_ps(_mm512_maskz_loadu_ps(span, b), _mm512_maskz_permutexvar_ps(on, idxB, v)));
+      }
+    }
+  }
+
   static inline void gather(float* dst, const float* src, int n, int s) {
     if (s == 1) {
       for (int i = 0; i < n; i += 16) {
