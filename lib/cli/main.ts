@@ -44,6 +44,7 @@ program
   .option('--temperature <t>', 'NT-Xent temperature (simclr)', '0.2')
   .option('--optimizer <name>', 'lars | sgd | adamw (default: lars for simclr and byol, adamw for the others)')
   .option('--lr <lr>', 'base learning rate (default: lars 0.3 x batch/256, sgd 0.1 x batch/256, adamw 1e-3)')
+  .option('--weight-decay <wd>', 'weight decay (default: lars 1e-6, sgd 0, adamw 1e-2)')
   .option('--patch <n>', 'relative-position / jigsaw: patch side (default: fills a 3x3 grid of the image)')
   .option('--gap <n>', 'relative-position / jigsaw: pixels between grid cells (default: side/14)')
   .option('--jitter <n>', 'relative-position / jigsaw: random shift of each patch, up to n pixels (default: side/28)')

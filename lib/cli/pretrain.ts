@@ -34,6 +34,7 @@ export interface PretrainFlags extends TaskFlags, Omit<SequenceFlags, 'data' | '
   resume?: boolean;
   seed: string;
   lr?: string;
+  weightDecay?: string;
   optimizer?: string;
   threads?: string;
   limit?: string;
@@ -100,6 +101,7 @@ export async function pretrain(f: PretrainFlags): Promise<void> {
   const batchSize = f.batchSize === undefined ? DEFAULT_BATCH[taskName] ?? 128 : checkInt('--batch-size', Number(f.batchSize), 2);
   const seed = checkInt('--seed', Number(f.seed), 0);
   const optimizer: OptimizerName = f.optimizer === undefined ? defaultOptimizer(taskName) : checkOneOf('--optimizer', f.optimizer, ['lars', 'sgd', 'adamw'] as const);
+  const weightDecay = f.weightDecay === undefined ? undefined : checkNumber('--weight-decay', Number(f.weightDecay), 0);
   if (f.threads !== undefined) setNumThreads(checkInt('--threads', Number(f.threads), 1, 1024));
   if (f.resume && !f.out) throw new Error('--resume needs --out RUN_DIR (the run to continue)');
   const device = checkOneOf('--device', f.device, DEVICES);
@@ -144,6 +146,7 @@ export async function pretrain(f: PretrainFlags): Promise<void> {
   const result = await fit(task, data.train, {
     epochs, batchSize, seed, runDir, resume: !!f.resume, optimizer, device,
     lr: f.lr === undefined ? DEFAULT_LR[taskName] : checkNumber('--lr', Number(f.lr), 0, Infinity, true),
+    ...(weightDecay === undefined ? {} : { weightDecay }),
   });
   const minutes = (Date.now() - t0) / 60000;
   console.error(`${result.stopped ? 'stopped' : 'done'} after ${result.epochs} epochs (${result.steps} steps, ${minutes.toFixed(1)} min), ` +

@@ -75,6 +75,7 @@ describe('selfsup CLI: pretext tasks', () => {
       [['pretrain', '--task', 'colorization', '--data', path.join(dir, 'gray'), '--crop', '32', '--out', path.join(bad, 'd')], /every image is grayscale/],
       [['pretrain', '--task', 'colorization', '--data', path.join(dir, 'colour'), '--crop', '30', '--out', path.join(bad, 'e')], /multiples of the encoder's total stride 4/],
       [['pretrain', '--task', 'rotation', '--optimizer', 'adam', '--limit', '64', '--out', path.join(bad, 'f')], /--optimizer/],
+      [['pretrain', '--task', 'simclr', '--weight-decay', '-1', '--limit', '64', '--out', path.join(bad, 'g')], /--weight-decay/],
     ];
     for (const [args, re] of cases) {
       const r = run(args);
