@@ -45,12 +45,18 @@ SS_HOST_DEVICE inline float rngUniform01(uint64_t seed, uint64_t index) {
   return Philox4x32::uniform(o[0]);
 }
 
-inline float rngNormal(uint64_t seed, uint64_t index) {
+// Box-Muller from words 0 and 1. The uniforms are bit-identical on the GPU; sqrt/log/cos are each
+// backend's own (CUDA's logf/cosf are within 1-2 ulp of glibc's), so normals agree to rounding.
+SS_HOST_DEVICE inline float rngNormal(uint64_t seed, uint64_t index) {
   uint32_t o[4];
   Philox4x32::block(seed, index, o);
   float u1 = ((float)(o[0] >> 8) + 1.0f) * (1.0f / 16777217.0f);  // (0, 1]: log is finite
   float u2 = Philox4x32::uniform(o[1]);
+#ifdef __CUDA_ARCH__
+  return sqrtf(-2.0f * logf(u1)) * cosf(6.28318530717958647692f * u2);
+#else
   return std::sqrt(-2.0f * std::log(u1)) * std::cos(6.28318530717958647692f * u2);
+#endif
 }
 
 }  // namespace selfsup

@@ -323,6 +323,12 @@ void checkRandom() {
   compare("uniform fill (same seed, same numbers)", dU.get<float>(n), u, 0, 0);
   compare("dropout mask (same seed, same mask)", dM.get<float>(n), mask, 0, 0);
   compare("dropout output", dY.get<float>(n), y, 0, 0);
+  // Normals: the same uniforms through each backend's logf/cosf, so equal up to their rounding.
+  std::vector<float> z(n);
+  ss_rng_normal(z.data(), n, 0.5f, 2.f, 4321, 5);
+  Dev dZ(z);
+  expectOk("rng normal", ss_cuda_rng_normal(dZ.f(), n, 0.5f, 2.f, 4321, 5));
+  compare("normal fill (same seed, same numbers up to logf/cosf rounding)", dZ.get<float>(n), z, 1e-5, 1e-5);
 }
 
 void checkLayerNorm(int64_t R, int64_t D) {

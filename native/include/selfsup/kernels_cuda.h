@@ -81,6 +81,7 @@ ss_status ss_cuda_lars_step(float* param, float* velocity, const float* grad, in
                             float weightDecay, float eta, int excluded);
 ss_status ss_cuda_ema_update(float* target, const float* online, int64_t n, float tau);
 ss_status ss_cuda_rng_uniform(float* out, int64_t n, float lo, float hi, uint64_t seed, uint64_t offset);
+ss_status ss_cuda_rng_normal(float* out, int64_t n, float mean, float std, uint64_t seed, uint64_t offset);
 ss_status ss_cuda_dropout_forward(float* y, float* mask, const float* x, int64_t n, float p, uint64_t seed,
                                   uint64_t offset);
 ss_status ss_cuda_sgd_step(float* param, float* momentumBuf, const float* grad, int64_t n, float lr, float momentum,
