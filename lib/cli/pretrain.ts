@@ -22,7 +22,7 @@ import { evaluateEncoders, formatResultsTable, parseProtocols } from './evaluati
 import { buildNextToken, buildTemporal, isSequenceTask, sequenceTransfer, temporalData, textData, type SequenceData, type SequenceFlags } from './sequence-tasks.js';
 import { NextToken } from '../tasks/next-token.js';
 import { DEVICES, trainingDevice } from '../native/cuda.js';
-import { buildTask, CLI_TASKS, defaultOptimizer, type ImageTask, type TaskFlags } from './tasks.js';
+import { buildTask, CLI_TASKS, defaultOptimizer, defaultWeightDecay, type ImageTask, type TaskFlags } from './tasks.js';
 
 export interface PretrainFlags extends TaskFlags, Omit<SequenceFlags, 'data' | 'limit' | 'loss'> {
   task: string;
@@ -101,7 +101,7 @@ export async function pretrain(f: PretrainFlags): Promise<void> {
   const batchSize = f.batchSize === undefined ? DEFAULT_BATCH[taskName] ?? 128 : checkInt('--batch-size', Number(f.batchSize), 2);
   const seed = checkInt('--seed', Number(f.seed), 0);
   const optimizer: OptimizerName = f.optimizer === undefined ? defaultOptimizer(taskName) : checkOneOf('--optimizer', f.optimizer, ['lars', 'sgd', 'adamw'] as const);
-  const weightDecay = f.weightDecay === undefined ? undefined : checkNumber('--weight-decay', Number(f.weightDecay), 0);
+  const weightDecay = f.weightDecay === undefined ? defaultWeightDecay(taskName, optimizer) : checkNumber('--weight-decay', Number(f.weightDecay), 0);
   if (f.threads !== undefined) setNumThreads(checkInt('--threads', Number(f.threads), 1, 1024));
   if (f.resume && !f.out) throw new Error('--resume needs --out RUN_DIR (the run to continue)');
   const device = checkOneOf('--device', f.device, DEVICES);
