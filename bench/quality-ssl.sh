@@ -11,6 +11,7 @@ OUT=${2:-runs/quality-ssl}
 [ -d "$FM" ] || { echo "quality-ssl: $FM not found (skipped)"; exit 0; }
 QUALITY=quality-ssl
 source "$(dirname "$0")/quality-common.sh"
+# The 2026-11-28 table trained SimCLR with LARS, the default then (pass --optimizer lars to redo it).
 pretrain simclr --task simclr --data "$FM" --epochs 12 --batch-size 256
 pretrain byol --task byol --data "$FM" --epochs 10 --batch-size 256
 $CLI eval "$OUT"/{simclr,byol} --data "$FM" --protocol linear,knn --labels 100% > "$OUT/eval-linear.txt" 2> "$OUT/eval-linear.log"
