@@ -16,7 +16,7 @@ import { setNumThreads } from '../runtime.js';
 import { colorStatistics } from '../tasks/colorization.js';
 import { fit } from '../train/fit.js';
 import type { OptimizerName } from '../train/options.js';
-import { checkInt, checkNumber, checkOneOf } from '../validate.js';
+import { checkInt, checkNumber, checkOneOf, outOfRange } from '../validate.js';
 import { resolveData, type DataSource } from './data.js';
 import { evaluateEncoders, formatResultsTable, parseProtocols } from './evaluation.js';
 import { buildNextToken, buildTemporal, isSequenceTask, sequenceTransfer, temporalData, textData, type SequenceData, type SequenceFlags } from './sequence-tasks.js';
@@ -95,13 +95,19 @@ function isGray(set: ImageSet): boolean {
 const DEFAULT_BATCH: Partial<Record<string, number>> = { colorization: 32, temporal: 32, 'next-token': 64 };
 const DEFAULT_LR: Partial<Record<string, number>> = { 'next-token': 3e-3 };
 
+function parseWeightDecay(v: string): number {
+  const wd = Number(v);
+  if (v.trim() === '' || !Number.isFinite(wd) || wd < 0) throw outOfRange('--weight-decay', 'a finite number >= 0', v);
+  return wd;
+}
+
 export async function pretrain(f: PretrainFlags): Promise<void> {
   const taskName = checkOneOf('--task', f.task, CLI_TASKS);
   const epochs = checkInt('--epochs', Number(f.epochs), 1);
   const batchSize = f.batchSize === undefined ? DEFAULT_BATCH[taskName] ?? 128 : checkInt('--batch-size', Number(f.batchSize), 2);
   const seed = checkInt('--seed', Number(f.seed), 0);
   const optimizer: OptimizerName = f.optimizer === undefined ? defaultOptimizer(taskName) : checkOneOf('--optimizer', f.optimizer, ['lars', 'sgd', 'adamw'] as const);
-  const weightDecay = f.weightDecay === undefined ? defaultWeightDecay(taskName, optimizer) : checkNumber('--weight-decay', Number(f.weightDecay), 0);
+  const weightDecay = f.weightDecay === undefined ? defaultWeightDecay(taskName, optimizer) : parseWeightDecay(f.weightDecay);
   if (f.threads !== undefined) setNumThreads(checkInt('--threads', Number(f.threads), 1, 1024));
   if (f.resume && !f.out) throw new Error('--resume needs --out RUN_DIR (the run to continue)');
   const device = checkOneOf('--device', f.device, DEVICES);

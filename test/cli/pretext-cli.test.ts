@@ -75,7 +75,8 @@ describe('selfsup CLI: pretext tasks', () => {
       [['pretrain', '--task', 'colorization', '--data', path.join(dir, 'gray'), '--crop', '32', '--out', path.join(bad, 'd')], /every image is grayscale/],
       [['pretrain', '--task', 'colorization', '--data', path.join(dir, 'colour'), '--crop', '30', '--out', path.join(bad, 'e')], /multiples of the encoder's total stride 4/],
       [['pretrain', '--task', 'rotation', '--optimizer', 'adam', '--limit', '64', '--out', path.join(bad, 'f')], /--optimizer/],
-      [['pretrain', '--task', 'simclr', '--weight-decay', '-1', '--limit', '64', '--out', path.join(bad, 'g')], /--weight-decay/],
+      [['pretrain', '--task', 'simclr', '--weight-decay', '-1', '--limit', '64', '--out', path.join(bad, 'g')], /a finite number >= 0 for --weight-decay but received "-1"/],
+      [['pretrain', '--task', 'simclr', '--weight-decay', 'Infinity', '--limit', '64', '--out', path.join(bad, 'h')], /--weight-decay but received "Infinity"/],
     ];
     for (const [args, re] of cases) {
       const r = run(args);

@@ -25,6 +25,8 @@ const cases: Case[] = [
   { N: 4, C: 32, K: 64, groups: 1, in: [10, 10], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] },
   { N: 3, C: 5, K: 9, groups: 1, in: [13, 13], k: [3, 3], s: [2, 2], p: [1, 1], d: [1, 1] }, // 7x7 out: two rows per vector, odd row count
   { N: 2, C: 3, K: 4, groups: 1, in: [9, 16], k: [3, 3], s: [1, 2], p: [1, 0], d: [1, 1] }, // 9 rows of 7, stride 2 in x only
+  { N: 2, C: 3, K: 5, groups: 1, in: [28, 28], k: [3, 3], s: [2, 2], p: [1, 1], d: [1, 1] }, // 14-wide stride-2 rows (the step's layer)
+  { N: 1, C: 2, K: 3, groups: 1, in: [6, 41], k: [3, 3], s: [2, 2], p: [1, 1], d: [1, 1] }, // 21-wide rows: two vector chunks
 ];
 
 describe('conv kernels vs reference', () => {

@@ -56,7 +56,7 @@ float* padBuffer(int64_t n) {
 // col[(c, kz, ky, kx), (oz, oy, ox)] = x[c, oz*s - p + kz*d, ...] or 0 outside; rows ld apart.
 void im2col(float* col, int64_t ld, const float* x, const ss_conv_params* p, const ChannelKernels& k) {
   const PaddedPlane g = paddedPlane(p);
-  float* pad = padBuffer(g.size());
+  float* pad = padBuffer(planeSize(g));
   const int64_t taps = (int64_t)p->k[0] * p->k[1] * p->k[2], inPlane = spatialSize(p->in);
   for (int c = 0; c < p->C; c++) {
     padPlane(pad, x + c * inPlane, p, g);
@@ -67,10 +67,10 @@ void im2col(float* col, int64_t ld, const float* x, const ss_conv_params* p, con
 // dx = col2im(col), the adjoint of im2col; every element of dx is written.
 void col2im(float* dx, const float* col, int64_t ld, const ss_conv_params* p, const ChannelKernels& k) {
   const PaddedPlane g = paddedPlane(p);
-  float* pad = padBuffer(g.size());
+  float* pad = padBuffer(planeSize(g));
   const int64_t taps = (int64_t)p->k[0] * p->k[1] * p->k[2], inPlane = spatialSize(p->in);
   for (int c = 0; c < p->C; c++) {
-    std::memset(pad, 0, sizeof(float) * g.size());
+    std::memset(pad, 0, sizeof(float) * planeSize(g));
     k.col2im(pad, col + c * taps * ld, ld, p, g);
     unpadPlane(dx + c * inPlane, pad, p, g);
   }

@@ -14,8 +14,21 @@ namespace selfsup {
 
 struct PaddedPlane {
   int64_t Dp, Hp, Wp;  // padded extents
-  int64_t size() const { return Dp * Hp * Wp; }
 };
+
+// Per-ISA entry points (conv.cc's ChannelKernels picks one).
+using Im2colChannelFn = void (*)(float* col, int64_t ld, const float* pad, const ss_conv_params* p, const PaddedPlane& g);
+using Col2imChannelFn = void (*)(float* pad, const float* col, int64_t ld, const ss_conv_params* p, const PaddedPlane& g);
+
+void im2colChannelAvx512(float* col, int64_t ld, const float* pad, const ss_conv_params* p, const PaddedPlane& g);
+void col2imChannelAvx512(float* pad, const float* col, int64_t ld, const ss_conv_params* p, const PaddedPlane& g);
+
+// Everything below has internal linkage: this header is compiled both with and without
+// -mavx512f, and an inline function shared by the two object files could be linked as the
+// AVX-512 copy and run on a CPU without it.
+namespace {
+
+inline int64_t planeSize(const PaddedPlane& g) { return g.Dp * g.Hp * g.Wp; }
 
 inline PaddedPlane paddedPlane(const ss_conv_params* p) {
   return {(int64_t)p->in[0] + 2 * p->pad[0], (int64_t)p->in[1] + 2 * p->pad[1], (int64_t)p->in[2] + 2 * p->pad[2]};
@@ -23,7 +36,7 @@ inline PaddedPlane paddedPlane(const ss_conv_params* p) {
 
 // pad = the channel's (D, H, W) plane centred in zeros.
 inline void padPlane(float* pad, const float* src, const ss_conv_params* p, const PaddedPlane& g) {
-  std::memset(pad, 0, sizeof(float) * g.size());
+  std::memset(pad, 0, sizeof(float) * planeSize(g));
   for (int z = 0; z < p->in[0]; z++)
     for (int y = 0; y < p->in[1]; y++)
       std::memcpy(pad + ((z + p->pad[0]) * g.Hp + y + p->pad[1]) * g.Wp + p->pad[2],
@@ -70,13 +83,6 @@ void col2imChannelPadded(float* pad, const float* col, int64_t ld, const ss_conv
   forEachPaddedBlock(p, g, ld, [&](int64_t c, int64_t dst) { RowOps::scatterAddRows(pad + dst, col + c, Ho, Wo, s, pitch); });
 }
 
-// Per-ISA entry points (dispatch.h's ConvRowKernels).
-using Im2colChannelFn = void (*)(float* col, int64_t ld, const float* pad, const ss_conv_params* p, const PaddedPlane& g);
-using Col2imChannelFn = void (*)(float* pad, const float* col, int64_t ld, const ss_conv_params* p, const PaddedPlane& g);
-
-void im2colChannelAvx512(float* col, int64_t ld, const float* pad, const ss_conv_params* p, const PaddedPlane& g);
-void col2imChannelAvx512(float* pad, const float* col, int64_t ld, const ss_conv_params* p, const PaddedPlane& g);
-
 struct ScalarRowOps {
   static inline void gatherRows(float* dst, const float* src, int rows, int n, int s, int64_t pitch) {
     for (int r = 0; r < rows; r++) gather(dst + (int64_t)r * n, src + r * pitch, n, s);
@@ -96,4 +102,5 @@ struct ScalarRowOps {
   }
 };
 
+}  // namespace
 }  // namespace selfsup
