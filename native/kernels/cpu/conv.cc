@@ -17,11 +17,13 @@
 namespace selfsup {
 namespace {
 
-thread_local std::vector<float> t_col;
+// Per-thread scratch that only grows: columns, padded planes, staged output rows, transposed
+// weight-gradient accumulators.
+thread_local std::vector<float> t_col, t_pad, t_out, t_accT;
 
-float* colBuffer(int64_t n) {
-  if ((int64_t)t_col.size() < n) t_col.resize(n);
-  return t_col.data();
+float* scratch(std::vector<float>& v, int64_t n) {
+  if ((int64_t)v.size() < n) v.resize(n);
+  return v.data();
 }
 
 bool isPointwise(const ss_conv_params* p) {
@@ -46,20 +48,14 @@ ChannelKernels channelKernels() {
   return {im2colChannelPadded<ScalarRowOps>, col2imChannelPadded<ScalarRowOps>};
 }
 
-thread_local std::vector<float> t_pad;
-
-float* padBuffer(int64_t n) {
-  if ((int64_t)t_pad.size() < n) t_pad.resize(n);
-  return t_pad.data();
-}
-
 // col[(c, kz, ky, kx), (oz, oy, ox)] = x[c, oz*s - p + kz*d, ...] or 0 outside; rows ld apart.
 void im2col(float* col, int64_t ld, const float* x, const ss_conv_params* p, const ChannelKernels& k) {
   const PaddedPlane g = paddedPlane(p);
-  float* pad = padBuffer(planeSize(g));
+  float* pad = scratch(t_pad, planeSize(g));
   const int64_t taps = (int64_t)p->k[0] * p->k[1] * p->k[2], inPlane = spatialSize(p->in);
+  std::memset(pad, 0, sizeof(float) * planeSize(g));  // the border; each channel overwrites the interior
   for (int c = 0; c < p->C; c++) {
-    padPlane(pad, x + c * inPlane, p, g);
+    copyIntoPadded(pad, x + c * inPlane, p, g);
     k.im2col(col + c * taps * ld, ld, pad, p, g);
   }
 }
@@ -67,7 +63,7 @@ void im2col(float* col, int64_t ld, const float* x, const ss_conv_params* p, con
 // dx = col2im(col), the adjoint of im2col; every element of dx is written.
 void col2im(float* dx, const float* col, int64_t ld, const ss_conv_params* p, const ChannelKernels& k) {
   const PaddedPlane g = paddedPlane(p);
-  float* pad = padBuffer(planeSize(g));
+  float* pad = scratch(t_pad, planeSize(g));
   const int64_t taps = (int64_t)p->k[0] * p->k[1] * p->k[2], inPlane = spatialSize(p->in);
   for (int c = 0; c < p->C; c++) {
     std::memset(pad, 0, sizeof(float) * planeSize(g));
@@ -109,16 +105,6 @@ void scatterImages(float* dst, const float* src, int64_t g, int64_t rows, int64_
     for (int64_t r = 0; r < rows; r++) std::memcpy(dst + (i * rows + r) * P, src + r * g * P + i * P, sizeof(float) * P);
 }
 
-thread_local std::vector<float> t_out, t_accT;
-float* accTBuffer(int64_t n) {
-  if ((int64_t)t_accT.size() < n) t_accT.resize(n);
-  return t_accT.data();
-}
-float* outBuffer(int64_t n) {
-  if ((int64_t)t_out.size() < n) t_out.resize(n);
-  return t_out.data();
-}
-
 // What all three passes share: the geometry, whether im2col is skipped (pointwise), the ISA's
 // padded-row kernels, and the per-batch column / gradient-row staging.
 struct ConvPlan {
@@ -133,8 +119,8 @@ struct ConvPlan {
     CK = d.CKg * p->groups;
   }
 
-  float* colScratch() const { return pointwise ? nullptr : colBuffer(CK * d.G * d.outPlane); }
-  float* rowScratch() const { return d.G > 1 ? outBuffer(p->K * d.G * d.outPlane) : nullptr; }
+  float* colScratch() const { return pointwise ? nullptr : scratch(t_col, CK * d.G * d.outPlane); }
+  float* rowScratch() const { return d.G > 1 ? scratch(t_out, p->K * d.G * d.outPlane) : nullptr; }
 
   // The (CK x g*P) column matrix of images [n0, n0+g) of x: x itself when pointwise.
   const float* columns(float* col, const float* x, int64_t n0, int64_t g) const {
@@ -234,7 +220,7 @@ extern "C" ss_status ss_conv_backward_weight(float* dw, float* db, const float* 
   parallelTasks(chunks, [&](int64_t c) {
     const int64_t bBegin = d.batches * c / chunks, bEnd = d.batches * (c + 1) / chunks;
     float* acc = chunks > 1 ? partial.data() + c * wSize : dw;
-    float* accT = accTBuffer(wSize);
+    float* accT = scratch(t_accT, wSize);
     float* col = plan.colScratch();
     float* tmp = plan.rowScratch();
     for (int64_t bi = bBegin; bi < bEnd; bi++) {

@@ -34,9 +34,9 @@ inline PaddedPlane paddedPlane(const ss_conv_params* p) {
   return {(int64_t)p->in[0] + 2 * p->pad[0], (int64_t)p->in[1] + 2 * p->pad[1], (int64_t)p->in[2] + 2 * p->pad[2]};
 }
 
-// pad = the channel's (D, H, W) plane centred in zeros.
-inline void padPlane(float* pad, const float* src, const ss_conv_params* p, const PaddedPlane& g) {
-  std::memset(pad, 0, sizeof(float) * planeSize(g));
+// The interior of pad = the channel's (D, H, W) plane. The border is never written here, so a
+// plane zeroed once keeps zero borders for every channel copied into it.
+inline void copyIntoPadded(float* pad, const float* src, const ss_conv_params* p, const PaddedPlane& g) {
   for (int z = 0; z < p->in[0]; z++)
     for (int y = 0; y < p->in[1]; y++)
       std::memcpy(pad + ((z + p->pad[0]) * g.Hp + y + p->pad[1]) * g.Wp + p->pad[2],
