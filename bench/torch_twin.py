@@ -124,7 +124,7 @@ CONV_SHAPES = [
     (128, 3, 32, 64),
     (64, 64, 32, 64),
 ]
-GROUPS = ("conv", "step", "loss", "gemm", "pretext")
+GROUPS = ("conv", "norm", "step", "loss", "gemm", "pretext")
 
 
 def log(msg):
@@ -334,6 +334,27 @@ def bench_step(args, rows, th):
     add_row(rows, "step/simclr_prefetch", th, med, mn)
 
 
+NORM_SHAPES = [(512, 32, 28), (512, 64, 14), (512, 128, 7)]  # workloads.ts NORM_SHAPES
+
+
+def bench_norm(args, rows, th):
+    for N, C, H in NORM_SHAPES:
+        fmt = torch.channels_last if args.channels_last else torch.contiguous_format
+        x = torch.randn(N, C, H, H).to(memory_format=fmt).requires_grad_()
+        dy = torch.randn(N, C, H, H).to(memory_format=fmt)
+        w = torch.ones(C, requires_grad=True)
+        b = (0.1 * torch.randn(C)).requires_grad_()
+        rm, rv = torch.zeros(C), torch.ones(C)
+
+        def fb():
+            x.grad = w.grad = b.grad = None
+            y = F.relu(F.batch_norm(x, rm, rv, w, b, training=True, momentum=0.1, eps=1e-5))
+            y.backward(dy)
+
+        med, mn = timeit(fb, args.iters, args.warmup)
+        add_row(rows, f"batchnorm_relu_fwdbwd/N{N}_C{C}_{H}x{H}", th, med, mn)
+
+
 def bench_loss(args, rows, th):
     logits = torch.randn(4096, 1000, requires_grad=True)
     tgt = torch.randint(0, 1000, (4096,))
@@ -476,7 +497,7 @@ def bench_pretext(args, rows, th):
     add_row(rows, "pretext/embedding_fwdbwd_64x64_256x96", th, med, mn)
 
 
-BENCHES = dict(conv=bench_conv, step=bench_step, loss=bench_loss, gemm=bench_gemm, pretext=bench_pretext)
+BENCHES = dict(conv=bench_conv, norm=bench_norm, step=bench_step, loss=bench_loss, gemm=bench_gemm, pretext=bench_pretext)
 
 
 # ---------------------------------------------------------------- output

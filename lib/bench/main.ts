@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench [-- --threads 1,2 --iters 10 --warmup 3 --only conv,step --json FILE --no-torch]`
-// (--only takes any of the groups in workloads.ts's GROUPS: conv, step, loss, gemm, pretext):
+// (--only takes any of the groups in workloads.ts's GROUPS: conv, norm, step, loss, gemm, pretext):
 // times each workload with selfsup (median of iters after warmup, per thread count), then runs
 // the PyTorch twin (bench/torch_twin.py) on the same workloads in the same run, and prints
 // speedup = torch_ms / ours_ms. PyTorch runs after ours, never concurrently.

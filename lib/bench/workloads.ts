@@ -16,7 +16,7 @@ import { rgbToLab } from '../color/convert.js';
 import { channelsToRows } from '../ops/shape.js';
 
 // Workload groups, in the order `--only` accepts them (bench/torch_twin.py's GROUPS: keep equal).
-export const GROUPS = ['conv', 'step', 'loss', 'gemm', 'pretext'] as const;
+export const GROUPS = ['conv', 'norm', 'step', 'loss', 'gemm', 'pretext'] as const;
 export type Group = (typeof GROUPS)[number];
 
 export interface Workload {
@@ -57,6 +57,30 @@ function convWorkloads(): Workload[] {
     out.push({ name: `conv2d_fwdbwd/${tag}`, group: 'conv', flops: 3 * flops, setup: make(true) });
   }
   return out;
+}
+
+// Batch norm + ReLU (fused here, two ops in PyTorch) on the SimCLR step's activations (2 x 256
+// views): training forward, then the backward with the mask taken from the output.
+export const NORM_SHAPES: [number, number, number][] = [[512, 32, 28], [512, 64, 14], [512, 128, 7]];
+
+function normWorkloads(): Workload[] {
+  return NORM_SHAPES.map(([N, C, H]) => ({
+    name: `batchnorm_relu_fwdbwd/N${N}_C${C}_${H}x${H}`, group: 'norm' as const,
+    setup() {
+      const g = new Generator(5);
+      const nb = native();
+      const S = H * H, n = N * C * S;
+      const x = g.normal(n), dy = g.normal(n), y = new Float32Array(n), dx = new Float32Array(n);
+      const gamma = new Float32Array(C).fill(1), beta = g.normal(C, 0, 0.1);
+      const mean = new Float32Array(C), invstd = new Float32Array(C), rm = new Float32Array(C), rv = new Float32Array(C).fill(1);
+      const dg = new Float32Array(C), db = new Float32Array(C);
+      return () => {
+        nb.batchNormForwardTrain(y, mean, invstd, rm, rv, x, gamma, beta, N, C, S, 0.1, 1e-5, 1);
+        dg.fill(0); db.fill(0);
+        nb.batchNormBackward(dx, dg, db, dy, x, gamma, mean, invstd, N, C, S, y);
+      };
+    },
+  }));
 }
 
 // conv(1→32)+BN+ReLU, conv(32→64, s2)+BN+ReLU, conv(64→128, s2)+BN+ReLU, global average pool.
@@ -259,5 +283,5 @@ function pretextWorkloads(): Workload[] {
 }
 
 export function allWorkloads(): Workload[] {
-  return [...convWorkloads(), stepWorkload(), deepStepWorkload(), simclrWorkload(), simclrPrefetchWorkload(), lossWorkload(), gemmWorkload(), ...pretextWorkloads()];
+  return [...convWorkloads(), ...normWorkloads(), stepWorkload(), deepStepWorkload(), simclrWorkload(), simclrPrefetchWorkload(), lossWorkload(), gemmWorkload(), ...pretextWorkloads()];
 }

@@ -1,5 +1,6 @@
 // `selfsup eval RUN_DIR`: rebuild the run's task from its checkpoint, load the trained weights and
 // print each protocol at each label fraction for the trained encoder, random init and raw pixels.
+import { intFlag } from './flags.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadSafetensors } from '../io/safetensors.js';
@@ -9,7 +10,6 @@ import { setNumThreads } from '../runtime.js';
 import { taskFromConfig } from '../tasks/registry.js';
 import type { Task } from '../tasks/task.js';
 import { CHECKPOINT_FILE } from '../train/run-dir.js';
-import { checkInt } from '../validate.js';
 import { resolveData } from './data.js';
 import { evaluateEncoders, formatResultsTable, parseFractions, parseProtocols } from './evaluation.js';
 import { isSequenceTask, sequenceTransfer, temporalData, textData } from './sequence-tasks.js';
@@ -78,8 +78,8 @@ export function loadRunEncoder(runDir: string): { encoder: ConvEncoder; task: st
 export async function evalCommand(runDirs: string | string[], f: EvalFlags): Promise<void> {
   const runs = Array.isArray(runDirs) ? runDirs : [runDirs];
   if (runs.length === 0) throw new Error('selfsup eval: expected at least one run folder');
-  if (f.threads !== undefined) setNumThreads(checkInt('--threads', Number(f.threads), 1, 1024));
-  const seed = checkInt('--seed', Number(f.seed), 0);
+  if (f.threads !== undefined) setNumThreads(intFlag('--threads', f.threads, 1, 1024));
+  const seed = intFlag('--seed', f.seed, 0);
   const protocols = parseProtocols(f.protocol), fractions = parseFractions(f.labels);
   const sequenceRuns = runs.map((dir) => ({ dir, ...loadRunTask(dir) })).filter((r) => isSequenceTask(r.task.name));
   if (sequenceRuns.length > 0) {
@@ -87,7 +87,7 @@ export async function evalCommand(runDirs: string | string[], f: EvalFlags): Pro
     return evalSequenceRun(sequenceRuns[0].dir, sequenceRuns[0].task, sequenceRuns[0].epochs, f, seed);
   }
   const loaded = runs.map((dir) => ({ dir, ...loadRunEncoder(dir) }));
-  const data = await resolveData(f.data, f.limit === undefined ? undefined : checkInt('--limit', Number(f.limit), 2));
+  const data = await resolveData(f.data, f.limit === undefined ? undefined : intFlag('--limit', f.limit, 2));
   const C = data.train.shape[0];
   for (const r of loaded)
     if (r.encoder.spec.inChannels !== C)
@@ -109,7 +109,7 @@ export async function evalCommand(runDirs: string | string[], f: EvalFlags): Pro
     name: specs.size === 1 ? 'random init' : `random init (${loaded.filter((r) => JSON.stringify(r.encoder.spec) === key).map((r) => r.task).join(', ')})`,
     encoder, i }));
   const rows = evaluateEncoders([...loaded.map((r) => ({ name: `${r.task} ${r.epochs} ep`, encoder: r.encoder })), ...randomRows, { name: 'raw pixels', encoder: null }],
-    data.train, data.test, { protocols, fractions, seed, finetuneEpochs: checkInt('--finetune-epochs', Number(f.finetuneEpochs), 1) },
+    data.train, data.test, { protocols, fractions, seed, finetuneEpochs: intFlag('--finetune-epochs', f.finetuneEpochs, 1) },
     (s) => console.error(`eval: ${s}`));
   // Each run keeps its own rows and the baselines (what `selfsup report` plots).
   for (const r of loaded) {

@@ -2,6 +2,7 @@
 // save the encoder, then measure it: the task's own held-out metrics (pretext accuracy,
 // colorization error) and the linear probe and kNN next to the same encoder at random init (the
 // README's main job: SimCLR on the embedded sample in a few minutes on 2 cores).
+import { intFlag, numberFlag } from './flags.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ImageSet } from '../data/fashion-mnist.js';
@@ -16,7 +17,7 @@ import { setNumThreads } from '../runtime.js';
 import { colorStatistics } from '../tasks/colorization.js';
 import { fit } from '../train/fit.js';
 import type { OptimizerName } from '../train/options.js';
-import { checkInt, checkNumber, checkOneOf, outOfRange } from '../validate.js';
+import { checkOneOf, outOfRange } from '../validate.js';
 import { resolveData, type DataSource } from './data.js';
 import { evaluateEncoders, formatResultsTable, parseProtocols } from './evaluation.js';
 import { buildNextToken, buildTemporal, isSequenceTask, sequenceTransfer, temporalData, textData, type SequenceData, type SequenceFlags } from './sequence-tasks.js';
@@ -69,10 +70,10 @@ async function photoData(dir: string | undefined, f: PretrainFlags, seed: number
   if (dir === undefined || dir === 'full')
     throw new Error('--task colorization needs colour photographs: pass --data DIR, a folder of colour images (PNG/JPEG/WebP) ' +
       'that are cropped to --crop pixels at random each epoch (the embedded Fashion-MNIST sample is grayscale)');
-  const size = checkInt('--crop', Number(f.crop), 8);
-  const spec: PhotoDataSpec = { dir: path.resolve(dir), size, cropsPerEpoch: checkInt('--crops-per-epoch', Number(f.cropsPerEpoch), 1), seed, shortSide: 4 * size,
-    ...(f.holdout === undefined ? {} : { holdout: checkInt('--holdout', Number(f.holdout), 1) }),
-    ...(f.limit === undefined ? {} : { limit: checkInt('--limit', Number(f.limit), 2) }) };
+  const size = intFlag('--crop', f.crop, 8);
+  const spec: PhotoDataSpec = { dir: path.resolve(dir), size, cropsPerEpoch: intFlag('--crops-per-epoch', f.cropsPerEpoch, 1), seed, shortSide: 4 * size,
+    ...(f.holdout === undefined ? {} : { holdout: intFlag('--holdout', f.holdout, 1) }),
+    ...(f.limit === undefined ? {} : { limit: intFlag('--limit', f.limit, 2) }) };
   const data = await loadPhotoData(spec);
   if (isGray(data.train) && isGray(data.test))
     throw new Error(`${dir}: every image is grayscale (R = G = B everywhere); --task colorization needs colour photographs`);
@@ -103,12 +104,12 @@ function parseWeightDecay(v: string): number {
 
 export async function pretrain(f: PretrainFlags): Promise<void> {
   const taskName = checkOneOf('--task', f.task, CLI_TASKS);
-  const epochs = checkInt('--epochs', Number(f.epochs), 1);
-  const batchSize = f.batchSize === undefined ? DEFAULT_BATCH[taskName] ?? 128 : checkInt('--batch-size', Number(f.batchSize), 2);
-  const seed = checkInt('--seed', Number(f.seed), 0);
+  const epochs = intFlag('--epochs', f.epochs, 1);
+  const batchSize = f.batchSize === undefined ? DEFAULT_BATCH[taskName] ?? 128 : intFlag('--batch-size', f.batchSize, 2);
+  const seed = intFlag('--seed', f.seed, 0);
   const optimizer: OptimizerName = f.optimizer === undefined ? defaultOptimizer(taskName) : checkOneOf('--optimizer', f.optimizer, ['lars', 'sgd', 'adamw'] as const);
   const weightDecay = f.weightDecay === undefined ? defaultWeightDecay(taskName, optimizer) : parseWeightDecay(f.weightDecay);
-  if (f.threads !== undefined) setNumThreads(checkInt('--threads', Number(f.threads), 1, 1024));
+  if (f.threads !== undefined) setNumThreads(intFlag('--threads', f.threads, 1, 1024));
   if (f.resume && !f.out) throw new Error('--resume needs --out RUN_DIR (the run to continue)');
   const device = checkOneOf('--device', f.device, DEVICES);
   const placement = trainingDevice(device); // 'cuda' that cannot run stops here, before any data is read
@@ -122,7 +123,7 @@ export async function pretrain(f: PretrainFlags): Promise<void> {
   const photos = taskName === 'colorization' ? await photoData(f.data, f, seed) : null;
   const sequence: SequenceData | null = taskName === 'temporal' ? await temporalData(sequenceFlags, seed)
     : taskName === 'next-token' ? textData(sequenceFlags, seed) : null;
-  const data = photos ?? sequence ?? await resolveData(f.data, f.limit === undefined ? undefined : checkInt('--limit', Number(f.limit), 2));
+  const data = photos ?? sequence ?? await resolveData(f.data, f.limit === undefined ? undefined : intFlag('--limit', f.limit, 2));
   const runDir = f.out ?? path.join('runs', `${taskName}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`);
   console.error(`selfsup pretrain: ${taskName} on ${data.description}`);
   manualSeed(seed);
@@ -151,7 +152,7 @@ export async function pretrain(f: PretrainFlags): Promise<void> {
   const t0 = Date.now();
   const result = await fit(task, data.train, {
     epochs, batchSize, seed, runDir, resume: !!f.resume, optimizer, device,
-    lr: f.lr === undefined ? DEFAULT_LR[taskName] : checkNumber('--lr', Number(f.lr), 0, Infinity, true),
+    lr: f.lr === undefined ? DEFAULT_LR[taskName] : numberFlag('--lr', f.lr, 0, Infinity, true),
     ...(weightDecay === undefined ? {} : { weightDecay }),
   });
   const minutes = (Date.now() - t0) / 60000;
@@ -183,7 +184,7 @@ export async function pretrain(f: PretrainFlags): Promise<void> {
       console.error('transfer evaluation skipped: the data has no labels (an image folder without class subfolders)');
       return;
     }
-    labelled = await resolveData(undefined, f.limit === undefined ? undefined : checkInt('--limit', Number(f.limit), 2));
+    labelled = await resolveData(undefined, f.limit === undefined ? undefined : intFlag('--limit', f.limit, 2));
     console.error(`transfer evaluation on ${labelled.description}`);
   }
   const protocols = parseProtocols(f.eval);

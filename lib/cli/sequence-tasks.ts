@@ -8,6 +8,7 @@
 //               (documents = files, or entries separated by a line holding "%"; whole documents
 //               held out). Transfer: classify held-out documents by source file from mean-pooled
 //               features, next to random init, a bag-of-bytes baseline and the majority class.
+import { intFlag, numberFlag } from './flags.js';
 import fs from 'node:fs';
 import type { Dataset } from '../data/dataset.js';
 import { fashionMnist, DEBIAN_FASHION_MNIST, EMBEDDED_FASHION_MNIST } from '../data/fashion-mnist.js';
@@ -25,7 +26,7 @@ import type { Task } from '../tasks/task.js';
 import { documentsOf, textFiles, type TextDocuments } from '../text/corpus.js';
 import { EMBEDDED_FORTUNES, fortunesSample, fortunesSampleDocuments } from '../text/fortunes.js';
 import { sourceProbe } from '../text/source-probe.js';
-import { checkInt, checkNumber, checkOneOf, outOfRange } from '../validate.js';
+import { checkOneOf, outOfRange } from '../validate.js';
 import type { CausalConvSpec } from '../nn/causal-conv.js';
 import { firstItems } from './data.js';
 
@@ -64,16 +65,16 @@ function fashionDir(data: string | undefined): { dir: string; what: string } {
 export async function temporalData(f: SequenceFlags, seed: number): Promise<SequenceData> {
   if (f.frames !== undefined) {
     if (f.data !== undefined) throw new Error('--frames and --data are two sources of clips: give one');
-    const all = await frameFolders(f.frames, { size: checkInt('--clip-size', Number(f.clipSize), 4), ...(f.limit === undefined ? {} : { limit: checkInt('--limit', Number(f.limit), 2) }) });
+    const all = await frameFolders(f.frames, { size: intFlag('--clip-size', f.clipSize, 4), ...(f.limit === undefined ? {} : { limit: intFlag('--limit', f.limit, 2) }) });
     if (all.length < 2) throw new Error(`${f.frames}: 1 clip is too few to hold out a test split`);
     const { train: tr, val: te } = stratifiedSplit(new Int32Array(all.length), 0.1, seed);
     return { train: selectItems(all as never, tr), test: selectItems(all as never, te), labelled: false,
       description: `frame folders in ${f.frames}: ${tr.length} train / ${te.length} test clips of ${all.shape.join('x')}` };
   }
   const { dir, what } = fashionDir(f.data);
-  const count = checkInt('--clips', Number(f.clips), 2);
-  const opts = { frames: checkInt('--clip-frames', Number(f.clipFrames), 2), size: checkInt('--clip-size', Number(f.clipSize), 28) };
-  const limit = f.limit === undefined ? count : Math.min(count, checkInt('--limit', Number(f.limit), 2));
+  const count = intFlag('--clips', f.clips, 2);
+  const opts = { frames: intFlag('--clip-frames', f.clipFrames, 2), size: intFlag('--clip-size', f.clipSize, 28) };
+  const limit = f.limit === undefined ? count : Math.min(count, intFlag('--limit', f.limit, 2));
   const testCount = Math.max(2, Math.round(limit / 4));
   const train = movingMnist(fashionMnist({ split: 'train', dir }), { count: limit, ...opts, seed });
   const test = movingMnist(fashionMnist({ split: 'test', dir }), { count: testCount, ...opts, seed: seed + 1 });
@@ -85,15 +86,15 @@ export function textData(f: SequenceFlags, seed: number): SequenceData {
   const data = textCorpus(f, seed);
   if (f.limit === undefined) return data;
   // --limit: the first n training and test windows (quick tries); the probe keeps every document.
-  const n = checkInt('--limit', Number(f.limit), 2);
+  const n = intFlag('--limit', f.limit, 2);
   const test = firstItems(data.test, n) as Dataset & { texts?: Uint8Array[] };
   return { ...data, train: firstItems(data.train, n), test: test.texts ? { ...test, texts: test.texts.slice(0, n) } as Dataset : test };
 }
 
 function textCorpus(f: SequenceFlags, seed: number): SequenceData {
-  const context = checkInt('--context', Number(f.context), 1);
+  const context = intFlag('--context', f.context, 1);
   // Overlapping training windows (stride < context) show each byte after contexts of several lengths.
-  const stride = f.stride === undefined ? context : checkInt('--stride', Number(f.stride), 1, context);
+  const stride = f.stride === undefined ? context : intFlag('--stride', f.stride, 1, context);
   if (f.text === undefined) {
     const c = fortunesSample({ context, stride, seed });
     return { train: c.train, test: c.test, labelled: true, documents: fortunesSampleDocuments({ seed }),
@@ -108,7 +109,7 @@ function textCorpus(f: SequenceFlags, seed: number): SequenceData {
 export function buildTemporal(f: SequenceFlags, shape: readonly number[]): { task: Task; makeEncoder: () => VideoEncoder } {
   const spec = { inChannels: shape[0], visibilityMask: true };
   const task = new TemporalReconstruction({
-    encoder: new VideoEncoder(spec), hidden: checkInt('--hidden', Number(f.hidden), 1),
+    encoder: new VideoEncoder(spec), hidden: intFlag('--hidden', f.hidden, 1),
     mode: checkOneOf('--mode', f.mode, TEMPORAL_MODES), loss: checkOneOf('--loss', f.loss ?? 'l2', TEMPORAL_LOSSES),
   });
   task.checkInput?.(shape);
@@ -117,9 +118,9 @@ export function buildTemporal(f: SequenceFlags, shape: readonly number[]): { tas
 
 export function buildNextToken(shape: readonly number[], width?: string, dropout?: string): Task {
   const spec: CausalConvSpec = {};
-  if (width !== undefined) spec.channels = checkInt('--width', Number(width), 1);
+  if (width !== undefined) spec.channels = intFlag('--width', width, 1);
   if (dropout !== undefined) {
-    spec.dropout = checkNumber('--dropout', Number(dropout), 0, 1);
+    spec.dropout = numberFlag('--dropout', dropout, 0, 1);
     if (spec.dropout >= 1) throw outOfRange('--dropout', 'probability in [0, 1)', dropout);
   }
   const task = new NextToken({ spec });

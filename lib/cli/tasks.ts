@@ -1,6 +1,7 @@
 // The tasks `selfsup pretrain --task NAME` builds, with the defaults chosen for 28x28 grayscale
 // Fashion-MNIST and 64x64 photo crops (BENCHMARKS.md has the measurements behind them). Grid
 // geometry scales with the image: gap and jitter ~1/28 of the side, the patch filling the rest.
+import { intFlag, numberFlag } from './flags.js';
 import { Augment, byol as byolRecipe } from '../augment/pipeline.js';
 import { ConvEncoder, ENCODER_PRESETS } from '../nn/encoders.js';
 import type { AberrationMode } from '../pretext/patches.js';
@@ -12,7 +13,7 @@ import { Rotation } from '../tasks/rotation.js';
 import { SimCLR } from '../tasks/simclr.js';
 import type { Task } from '../tasks/task.js';
 import type { OptimizerName } from '../train/options.js';
-import { checkInt, checkNumber, checkOneOf } from '../validate.js';
+import { checkOneOf } from '../validate.js';
 
 export const CLI_TASKS = ['simclr', 'byol', 'rotation', 'relative-position', 'jigsaw', 'colorization', 'temporal', 'next-token'] as const;
 export type CliTask = (typeof CLI_TASKS)[number];
@@ -51,7 +52,7 @@ export function defaultWeightDecay(task: CliTask, optimizer: OptimizerName): num
   return task === 'simclr' && optimizer === 'sgd' ? 5e-4 : undefined;
 }
 
-const num = (name: string, v: string | undefined, dflt: number, min = 0) => (v === undefined ? dflt : checkInt(name, Number(v), min));
+const num = (name: string, v: string | undefined, dflt: number, min = 0) => (v === undefined ? dflt : intFlag(name, v, min));
 
 export function gridDefaults(side: number): { patch: number; gap: number; jitter: number } {
   const gap = Math.max(1, Math.round((2 * side) / 28)), jitter = Math.max(1, Math.round(side / 28));
@@ -81,7 +82,7 @@ export function buildTask(name: ImageTask, shape: readonly [number, number, numb
   let task: Task;
   switch (name) {
     case 'simclr':
-      task = new SimCLR({ encoder, temperature: checkNumber('--temperature', Number(f.temperature ?? 0.2), 0, Infinity, true), augment: defaultSimclrAugment() });
+      task = new SimCLR({ encoder, temperature: f.temperature === undefined ? 0.2 : numberFlag('--temperature', f.temperature, 0, Infinity, true), augment: defaultSimclrAugment() });
       break;
     case 'byol':
       task = new BYOL({ encoder, augment: byolRecipe({ blur: false }) });
@@ -93,7 +94,7 @@ export function buildTask(name: ImageTask, shape: readonly [number, number, numb
       task = new RelativePosition({ encoder, ...grid() });
       break;
     case 'jigsaw':
-      task = new Jigsaw({ encoder, ...grid(), permutations: f.permutations === undefined ? 100 : checkInt('--permutations', Number(f.permutations), 2, 362_880) });
+      task = new Jigsaw({ encoder, ...grid(), permutations: f.permutations === undefined ? 100 : intFlag('--permutations', f.permutations, 2, 362_880) });
       break;
     case 'colorization':
       task = new Colorization({ encoder, loss: checkOneOf('--loss', f.loss ?? 'l2', ['classification', 'l2', 'l1'] as const) as ColorizationLoss,

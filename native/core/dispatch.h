@@ -40,7 +40,9 @@ GemmKernelInfo gemmKernelScalar();
 GemmKernelInfo gemmKernelAvx2();
 GemmKernelInfo gemmKernelAvx512();
 
-inline GemmKernelInfo gemmKernelActive() {
+// static: an inline function would be emitted by every translation unit that calls it, ISA files
+// included, and the linker could keep an AVX-512-compiled copy for the baseline callers.
+static inline GemmKernelInfo gemmKernelActive() {
   switch (activeIsa()) {
     case SS_ISA_AVX512: return gemmKernelAvx512();
     case SS_ISA_AVX2: return gemmKernelAvx2();

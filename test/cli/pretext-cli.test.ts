@@ -77,6 +77,10 @@ describe('selfsup CLI: pretext tasks', () => {
       [['pretrain', '--task', 'rotation', '--optimizer', 'adam', '--limit', '64', '--out', path.join(bad, 'f')], /--optimizer/],
       [['pretrain', '--task', 'simclr', '--weight-decay', '-1', '--limit', '64', '--out', path.join(bad, 'g')], /a finite number >= 0 for --weight-decay but received "-1"/],
       [['pretrain', '--task', 'simclr', '--weight-decay', 'Infinity', '--limit', '64', '--out', path.join(bad, 'h')], /--weight-decay but received "Infinity"/],
+      // Number flags echo what was typed, and an empty one is not read as 0.
+      [['pretrain', '--task', 'simclr', '--lr', 'abc', '--limit', '64', '--out', path.join(bad, 'i')], /for --lr but received "abc" of type string/],
+      [['pretrain', '--task', 'simclr', '--seed', '', '--limit', '64', '--out', path.join(bad, 'j')], /for --seed but received "" of type string/],
+      [['pretrain', '--task', 'simclr', '--temperature', 'warm', '--limit', '64', '--out', path.join(bad, 'k')], /for --temperature but received "warm" of type string/],
     ];
     for (const [args, re] of cases) {
       const r = run(args);

@@ -18,10 +18,11 @@ extern "C" ss_status ss_ref_batchnorm_forward_train(float* y, float* saveMean, f
     for (int64_t n = 0; n < N; n++)
       for (int64_t i = 0; i < S; i++) { double d = x[(n * C + c) * S + i] - mean; q += d * d; }
     double var = q / M, invstd = 1.0 / std::sqrt(var + eps);
-    saveMean[c] = (float)mean;
-    saveInvstd[c] = (float)invstd;
-    runningMean[c] = (float)((1 - momentum) * runningMean[c] + momentum * mean);
-    runningVar[c] = (float)((1 - momentum) * runningVar[c] + momentum * (M > 1 ? q / (M - 1) : var));
+    // Every output but y is optional, as in ss_batchnorm_forward_train.
+    if (saveMean) saveMean[c] = (float)mean;
+    if (saveInvstd) saveInvstd[c] = (float)invstd;
+    if (runningMean) runningMean[c] = (float)((1 - momentum) * runningMean[c] + momentum * mean);
+    if (runningVar) runningVar[c] = (float)((1 - momentum) * runningVar[c] + momentum * (M > 1 ? q / (M - 1) : var));
     for (int64_t n = 0; n < N; n++)
       for (int64_t i = 0; i < S; i++) {
         int64_t k = (n * C + c) * S + i;

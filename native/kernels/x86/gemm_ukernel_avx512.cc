@@ -10,6 +10,10 @@ namespace selfsup {
 namespace {
 constexpr int MR = 8, NR = 32;
 
+// Lane masks of the two 16-float halves of an nr-column (nr <= 32) panel row.
+inline __mmask16 lowHalfMask(int nr) { return nr >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nr) - 1); }
+inline __mmask16 highHalfMask(int nr) { return nr >= 32 ? (__mmask16)0xFFFF : nr <= 16 ? (__mmask16)0 : (__mmask16)((1u << (nr - 16)) - 1); }
+
 void kernel(int64_t kc, const float* Ap, const float* Bp, float* C, int64_t ldc, int mr, int nr, int accumulate) {
   __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00,
          c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
@@ -27,8 +31,7 @@ void kernel(int64_t kc, const float* Ap, const float* Bp, float* C, int64_t ldc,
   }
   __m512 acc[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31},
                        {c40, c41}, {c50, c51}, {c60, c61}, {c70, c71}};
-  __mmask16 m0 = nr >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nr) - 1);
-  __mmask16 m1 = nr >= 32 ? (__mmask16)0xFFFF : nr <= 16 ? (__mmask16)0 : (__mmask16)((1u << (nr - 16)) - 1);
+  const __mmask16 m0 = lowHalfMask(nr), m1 = highHalfMask(nr);
   for (int i = 0; i < mr; i++) {
     float* ci = C + i * ldc;
     __m512 v0 = acc[i][0], v1 = acc[i][1];
@@ -101,8 +104,7 @@ void packBTrans(float* Bp, const float* B, int64_t ldb, int64_t nc, int64_t kc) 
 void packBNoTrans(float* Bp, const float* B, int64_t ldb, int64_t nc, int64_t kc) {
   for (int64_t jr = 0; jr < nc; jr += NR) {
     const int nr = (int)(nc - jr < NR ? nc - jr : NR);
-    const __mmask16 m0 = nr >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nr) - 1);
-    const __mmask16 m1 = nr >= 32 ? (__mmask16)0xFFFF : nr <= 16 ? (__mmask16)0 : (__mmask16)((1u << (nr - 16)) - 1);
+    const __mmask16 m0 = lowHalfMask(nr), m1 = highHalfMask(nr);
     float* dst = Bp + jr * kc;
     const float* src = B + jr;
     for (int64_t k = 0; k < kc; k++, dst += NR, src += ldb) {
