@@ -2,7 +2,9 @@
 // im2col buffer for the whole batch): forward Y[n] = W * col(X[n]) per group; backward-data
 // dcol = W^T * dY[n] then col2im; backward-weight dW += dY[n] * col(X[n])^T. Images are spread over
 // the thread pool; weight gradients are summed in a fixed number of image chunks reduced in order,
-// so the result does not depend on the thread count. Pointwise convs skip im2col.
+// so the result does not depend on the thread count. Pointwise convs skip im2col; 3x3 stride-1
+// 2-D convs with at least 16 channels each way take Winograd F(2x2, 3x3) (winograd.h) forward
+// and backward-data.
 // Checked against kernels/ref/conv_ref.cc (direct loops) by test/native/conv.test.ts.
 #include <algorithm>
 #include <cstring>
@@ -13,6 +15,7 @@
 #include "../../core/threadpool.h"
 #include "conv_geometry.h"
 #include "im2col_padded.h"
+#include "winograd.h"
 
 namespace selfsup {
 namespace {
@@ -150,6 +153,10 @@ using namespace selfsup;
 extern "C" ss_status ss_conv_forward(float* y, const float* x, const float* w, const float* b,
                                      const ss_conv_params* p) {
   if (!convParamsValid(p)) return SS_ERR_ARG;
+  if (winogradApplies(p)) {
+    winogradForward(y, x, w, b, p);
+    return SS_OK;
+  }
   const ConvPlan plan(p);
   const Dims& d = plan.d;
   parallelFor(d.batches, [&](int64_t b0, int64_t b1) {
@@ -183,6 +190,10 @@ extern "C" ss_status ss_conv_forward(float* y, const float* x, const float* w, c
 
 extern "C" ss_status ss_conv_backward_data(float* dx, const float* dy, const float* w, const ss_conv_params* p) {
   if (!convParamsValid(p)) return SS_ERR_ARG;
+  if (winogradApplies(p)) {
+    winogradBackwardData(dx, dy, w, p);
+    return SS_OK;
+  }
   const ConvPlan plan(p);
   const Dims& d = plan.d;
   parallelFor(d.batches, [&](int64_t b0, int64_t b1) {
