@@ -3,8 +3,7 @@
 // dcol = W^T * dY[n] then col2im; backward-weight dW += dY[n] * col(X[n])^T. Images are spread over
 // the thread pool; weight gradients are summed in a fixed number of image chunks reduced in order,
 // so the result does not depend on the thread count. Pointwise convs skip im2col; 3x3 stride-1
-// 2-D convs with at least 16 channels each way take Winograd F(2x2, 3x3) (winograd.h) forward
-// and backward-data.
+// 2-D convs with at least 16 channels each way take Winograd F(2x2, 3x3) (winograd.h).
 // Checked against kernels/ref/conv_ref.cc (direct loops) by test/native/conv.test.ts.
 #include <algorithm>
 #include <cstring>
@@ -153,7 +152,7 @@ using namespace selfsup;
 extern "C" ss_status ss_conv_forward(float* y, const float* x, const float* w, const float* b,
                                      const ss_conv_params* p) {
   if (!convParamsValid(p)) return SS_ERR_ARG;
-  if (winogradApplies(p)) {
+  if (winogradApplies(p, WinogradPass::Forward)) {
     winogradForward(y, x, w, b, p);
     return SS_OK;
   }
@@ -190,7 +189,7 @@ extern "C" ss_status ss_conv_forward(float* y, const float* x, const float* w, c
 
 extern "C" ss_status ss_conv_backward_data(float* dx, const float* dy, const float* w, const ss_conv_params* p) {
   if (!convParamsValid(p)) return SS_ERR_ARG;
-  if (winogradApplies(p)) {
+  if (winogradApplies(p, WinogradPass::BackwardData)) {
     winogradBackwardData(dx, dy, w, p);
     return SS_OK;
   }
@@ -217,6 +216,10 @@ extern "C" ss_status ss_conv_backward_data(float* dx, const float* dy, const flo
 extern "C" ss_status ss_conv_backward_weight(float* dw, float* db, const float* x, const float* dy,
                                              const ss_conv_params* p) {
   if (!convParamsValid(p)) return SS_ERR_ARG;
+  if (winogradApplies(p, WinogradPass::BackwardWeight)) {
+    winogradBackwardWeight(dw, db, x, dy, p);
+    return SS_OK;
+  }
   const ConvPlan plan(p);
   const Dims& d = plan.d;
   const int64_t wSize = (int64_t)p->K * d.CKg;

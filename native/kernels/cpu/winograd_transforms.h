@@ -111,5 +111,42 @@ inline void winogradOutputTiles(float* y, const float* M, int64_t ldXi, int64_t 
   }
 }
 
+// Output-gradient tiles for the backward-weight pass, F(3x3, 2x2) (the transpose of F(2x2, 3x3):
+// the same input tiles, dW = Gᵀ[Σ_t (A g_t Aᵀ) ⊙ (Bᵀ d_t B)]G): Y[xi * ldXi + k * ldK + t] =
+// (A g Aᵀ)[xi] for the 2x2 block g of dY at tile t (zeros past the plane), A = [1 0; 1 1; 1 -1; 0 -1].
+// scratch: 4 * (tW + 1) floats.
+inline void winogradGradTiles(float* Y, int64_t ldXi, int64_t ldK, const float* dy, int K, int H, int W, float* scratch) {
+  const int tH = (H + 1) / 2, tW = (W + 1) / 2;
+  float *ev0 = scratch, *od0 = ev0 + tW, *ev1 = od0 + tW, *od1 = ev1 + tW;
+  for (int k = 0; k < K; k++) {
+    const float* dk = dy + (int64_t)k * H * W;
+    for (int ty = 0; ty < tH; ty++) {
+      const float* r0 = dk + (int64_t)(2 * ty) * W;
+      const float* r1 = 2 * ty + 1 < H ? r0 + W : nullptr;
+      for (int tx = 0; tx < tW; tx++) {
+        const bool right = 2 * tx + 1 < W;
+        ev0[tx] = r0[2 * tx];
+        od0[tx] = right ? r0[2 * tx + 1] : 0.f;
+        ev1[tx] = r1 ? r1[2 * tx] : 0.f;
+        od1[tx] = r1 && right ? r1[2 * tx + 1] : 0.f;
+      }
+      float* y = Y + (int64_t)k * ldK + (int64_t)ty * tW;
+      float *y0 = y, *y1 = y0 + ldXi, *y2 = y1 + ldXi, *y3 = y2 + ldXi, *y4 = y3 + ldXi, *y5 = y4 + ldXi;
+      float *y6 = y5 + ldXi, *y7 = y6 + ldXi, *y8 = y7 + ldXi, *y9 = y8 + ldXi, *y10 = y9 + ldXi, *y11 = y10 + ldXi;
+      float *y12 = y11 + ldXi, *y13 = y12 + ldXi, *y14 = y13 + ldXi, *y15 = y14 + ldXi;
+      SS_NO_ALIAS_LOOP
+      for (int tx = 0; tx < tW; tx++) {
+        // A g: rows (a, b), (a + c, b + d), (a - c, b - d), (-c, -d); then (p, q) -> (p, p + q, p - q, -q).
+        const float a = ev0[tx], b = od0[tx], c = ev1[tx], d = od1[tx];
+        const float p1 = a + c, q1 = b + d, p2 = a - c, q2 = b - d;
+        y0[tx] = a; y1[tx] = a + b; y2[tx] = a - b; y3[tx] = -b;
+        y4[tx] = p1; y5[tx] = p1 + q1; y6[tx] = p1 - q1; y7[tx] = -q1;
+        y8[tx] = p2; y9[tx] = p2 + q2; y10[tx] = p2 - q2; y11[tx] = -q2;
+        y12[tx] = -c; y13[tx] = -c - d; y14[tx] = d - c; y15[tx] = d;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace selfsup

@@ -117,8 +117,44 @@ void outputTiles(float* y, const float* M, int64_t ldXi, int64_t ldK, const floa
   }
 }
 
+// Output-gradient tiles for backward-weight (winograd_transforms.h: winogradGradTiles).
+void gradTiles(float* Y, int64_t ldXi, int64_t ldK, const float* dy, int K, int H, int W, float* scratch) {
+  const int tH = (H + 1) / 2, tW = (W + 1) / 2, half = tW + 1;
+  // splitRow: ev[i] = row[2i] (the "o" output), od[i] = row[2i + 1] (the "e" output shifted by one).
+  float *od0 = scratch, *ev0 = od0 + half, *od1 = ev0 + half, *ev1 = od1 + half;
+  for (int k = 0; k < K; k++) {
+    const float* dk = dy + (int64_t)k * H * W;
+    for (int ty = 0; ty < tH; ty++) {
+      splitRow(od0, ev0, dk + (int64_t)(2 * ty) * W, W, half);
+      if (2 * ty + 1 < H) {
+        splitRow(od1, ev1, dk + (int64_t)(2 * ty + 1) * W, W, half);
+      } else {
+        std::memset(od1, 0, sizeof(float) * half);
+        std::memset(ev1, 0, sizeof(float) * half);
+      }
+      float* y = Y + (int64_t)k * ldK + (int64_t)ty * tW;
+      for (int tx = 0; tx < tW; tx += 16) {
+        const __mmask16 m = firstN(tW - tx);
+        const __m512 a = _mm512_maskz_loadu_ps(m, ev0 + tx), b = _mm512_maskz_loadu_ps(m, od0 + tx + 1);
+        const __m512 c = _mm512_maskz_loadu_ps(m, ev1 + tx), d = _mm512_maskz_loadu_ps(m, od1 + tx + 1);
+        const __m512 rows[4][2] = {{a, b},
+                                   {_mm512_add_ps(a, c), _mm512_add_ps(b, d)},
+                                   {_mm512_sub_ps(a, c), _mm512_sub_ps(b, d)},
+                                   {_mm512_sub_ps(_mm512_setzero_ps(), c), _mm512_sub_ps(_mm512_setzero_ps(), d)}};
+        for (int i = 0; i < 4; i++) {
+          const __m512 p = rows[i][0], q = rows[i][1];
+          _mm512_mask_storeu_ps(y + (4 * i + 0) * ldXi + tx, m, p);
+          _mm512_mask_storeu_ps(y + (4 * i + 1) * ldXi + tx, m, _mm512_add_ps(p, q));
+          _mm512_mask_storeu_ps(y + (4 * i + 2) * ldXi + tx, m, _mm512_sub_ps(p, q));
+          _mm512_mask_storeu_ps(y + (4 * i + 3) * ldXi + tx, m, _mm512_sub_ps(_mm512_setzero_ps(), q));
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
-WinogradTransforms winogradTransformsAvx512() { return {inputTiles, outputTiles}; }
+WinogradTransforms winogradTransformsAvx512() { return {inputTiles, outputTiles, gradTiles}; }
 
 }  // namespace selfsup
