@@ -318,6 +318,25 @@ def bench_step(args, rows, th):
     med, mn = timeit(simclr_step, args.iters, args.warmup)
     add_row(rows, "step/simclr", th, med, mn)
 
+    # step/simclr_deep: the same step on the deep encoder (the one the quality runs train).
+    enc3 = DeepEncoder()
+    proj3 = nn.Sequential(nn.Linear(128, 128), nn.BatchNorm1d(128), nn.ReLU(inplace=True), nn.Linear(128, 64))
+    if args.channels_last:
+        enc3 = enc3.to(memory_format=torch.channels_last)
+    opt3 = torch.optim.SGD(list(enc3.parameters()) + list(proj3.parameters()), lr=0.05, momentum=0.9)
+
+    def simclr_deep_step():
+        opt3.zero_grad(set_to_none=True)
+        v = torch.cat([augment(raw, gen, jitter=0.4), augment(raw, gen, jitter=0.4)], 0)
+        if args.channels_last:
+            v = v.contiguous(memory_format=torch.channels_last)
+        z = proj3(enc3(v))
+        nt_xent(z[:B], z[B:], 0.5).backward()
+        opt3.step()
+
+    med, mn = timeit(simclr_deep_step, args.iters, args.warmup)
+    add_row(rows, "step/simclr_deep", th, med, mn)
+
     # step/simclr_prefetch: the same step with the two views made before the clock starts
     # (selfsup's row makes the next step's views on worker threads during the step).
     ready = torch.cat([augment(raw, gen, jitter=0.4), augment(raw, gen, jitter=0.4)], 0)

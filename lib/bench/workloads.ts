@@ -124,9 +124,9 @@ const deepStepWorkload = () => supervisedStep('step/supervised_deep',
 // 128-128-64 with BN -> NT-Xent (T = 0.5) -> backward -> SGD.
 // What both SimCLR rows share: the task on the small encoder with the twin's recipe, a fixed raw
 // batch of 256 and the optimizer.
-function simclrBenchSetup() {
+function simclrBenchSetup(preset: 'small' | 'deep' = 'small') {
   const g = new Generator(5);
-  const encoder = new ConvEncoder({ inChannels: 1, ...ENCODER_PRESETS.small }, { generator: g });
+  const encoder = new ConvEncoder({ inChannels: 1, ...ENCODER_PRESETS[preset] }, { generator: g });
   const augment = new Augment({ crop: { scale: [0.3, 1] }, hflip: 0.5, translate: 2 / 28, colorJitter: { brightness: 0.4, contrast: 0.4 } });
   const task = new SimCLR({ encoder, hiddenDim: 128, projectionDim: 64, temperature: 0.5, augment });
   const B = 256;
@@ -135,11 +135,12 @@ function simclrBenchSetup() {
   return { task, batch, opt: new SGD(task.model.parameters(), { lr: 0.05, momentum: 0.9 }) };
 }
 
-function simclrWorkload(): Workload {
+// step/simclr_deep: the same on the deep encoder (the one the 20-minute quality runs train).
+function simclrWorkload(preset: 'small' | 'deep' = 'small'): Workload {
   return {
-    name: 'step/simclr', group: 'step',
+    name: preset === 'small' ? 'step/simclr' : 'step/simclr_deep', group: 'step',
     setup() {
-      const { task, batch, opt } = simclrBenchSetup();
+      const { task, batch, opt } = simclrBenchSetup(preset);
       let step = 0;
       return () => {
         opt.zeroGrad();
@@ -283,5 +284,5 @@ function pretextWorkloads(): Workload[] {
 }
 
 export function allWorkloads(): Workload[] {
-  return [...convWorkloads(), ...normWorkloads(), stepWorkload(), deepStepWorkload(), simclrWorkload(), simclrPrefetchWorkload(), lossWorkload(), gemmWorkload(), ...pretextWorkloads()];
+  return [...convWorkloads(), ...normWorkloads(), stepWorkload(), deepStepWorkload(), simclrWorkload(), simclrWorkload('deep'), simclrPrefetchWorkload(), lossWorkload(), gemmWorkload(), ...pretextWorkloads()];
 }

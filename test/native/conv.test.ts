@@ -85,4 +85,27 @@ describe('conv kernels vs reference', () => {
     nb.setNumThreads(T);
     expectClose(results[1], results[0], 0, 0, 'dw at 1 vs 2 threads');
   });
+
+  it('Winograd passes: bias null equals zero bias; every pass bit-identical at 1 and 2 threads', () => {
+    const nb = native();
+    // 9 images of 14x14: several image batches and weight-gradient chunks.
+    const [N, C, K, H] = [9, 32, 16, 14];
+    const params = convParams({ N, C, K, groups: 1, inSize: [H, H], outSize: [H, H], kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1] });
+    const x = randomArray(N * C * H * H, 15), w = randomArray(K * C * 9, 16), dy = randomArray(N * K * H * H, 17);
+    const y0 = new Float32Array(N * K * H * H), yz = new Float32Array(N * K * H * H);
+    nb.convForward(y0, x, w, null, params);
+    nb.convForward(yz, x, w, new Float32Array(K), params);
+    expectClose(y0, yz, 0, 0, 'Winograd bias null');
+    const T = nb.getNumThreads();
+    const runs = [1, 2].map((t) => {
+      nb.setNumThreads(t);
+      const y = new Float32Array(N * K * H * H), dx = new Float32Array(N * C * H * H), dw = new Float32Array(K * C * 9), db = new Float32Array(K);
+      nb.convForward(y, x, w, null, params);
+      nb.convBackwardData(dx, dy, w, params);
+      nb.convBackwardWeight(dw, db, x, dy, params);
+      return { y, dx, dw, db };
+    });
+    nb.setNumThreads(T);
+    for (const k of ['y', 'dx', 'dw', 'db'] as const) expectClose(runs[1][k], runs[0][k], 0, 0, `Winograd ${k} at 1 vs 2 threads`);
+  });
 });
