@@ -60,22 +60,40 @@ export function avgPool(x: Tensor, kernelSize: number | number[], opts?: PoolOpt
   });
 }
 
-// Mean over all spatial positions: (N, C, ...) -> (N, C). The average pool kernels with the
-// window set to the whole plane (parallel over planes; was a JS loop, ~2 ms of the SimCLR step).
+// Mean over all spatial positions: (N, C, ...) -> (N, C). Planes of up to 1024 positions (an
+// encoder's last feature map) go through the native average pool with the window set to the whole
+// plane (parallel; the JS loop cost ~2 ms of the SimCLR step); larger ones sum in double in JS,
+// since the native kernel sums each window in one float.
+const NATIVE_GLOBAL_POOL_MAX = 1024;
+
 export function globalAvgPool(x: Tensor): Tensor {
   checkRank('x', x, [3, 4, 5]);
   const [N, C] = x.shape;
   const inSize = x.shape.slice(2);
-  if (sizeOf(inSize) < 1) throw outOfRange('x', 'at least one spatial position', `shape [${x.shape.join(', ')}]`);
-  if (C < 1) throw outOfRange('x', 'at least one channel', `shape [${x.shape.join(', ')}]`);
-  const ones = inSize.map(() => 1), zeros = inSize.map(() => 0);
-  const p = poolParams({ N, C, inSize, outSize: ones, kernel: inSize, stride: inSize, padding: zeros, countIncludePad: true });
-  const nb = native();
-  const y = emptyFloat32(N * C);
-  if (N > 0) nb.avgPoolForward(y, x.data, p);
+  const S = sizeOf(inSize);
+  if (S < 1) throw outOfRange('x', 'at least one spatial position', `shape [${x.shape.join(', ')}]`);
+  if (N > 0 && C > 0 && S <= NATIVE_GLOBAL_POOL_MAX) {
+    const ones = inSize.map(() => 1), zeros = inSize.map(() => 0);
+    const p = poolParams({ N, C, inSize, outSize: ones, kernel: inSize, stride: inSize, padding: zeros, countIncludePad: true });
+    const nb = native();
+    const y = emptyFloat32(N * C);
+    nb.avgPoolForward(y, x.data, p);
+    return attach(new Tensor(y, [N, C]), 'globalAvgPool', [x], (g) => {
+      const gx = gradBuffer(x.size);
+      nb.avgPoolBackward(gx, g, p);
+      accumulateGrad(x, gx);
+    });
+  }
+  const y = new Float32Array(N * C);
+  const X = x.data;
+  for (let r = 0; r < N * C; r++) {
+    let s = 0;
+    for (let i = r * S, e = i + S; i < e; i++) s += X[i];
+    y[r] = s / S;
+  }
   return attach(new Tensor(y, [N, C]), 'globalAvgPool', [x], (g) => {
     const gx = gradBuffer(x.size);
-    if (N > 0) nb.avgPoolBackward(gx, g, p);
+    for (let r = 0; r < N * C; r++) gx.fill(g[r] / S, r * S, (r + 1) * S);
     accumulateGrad(x, gx);
   });
 }

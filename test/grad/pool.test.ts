@@ -1,5 +1,5 @@
 // maxPool / avgPool / globalAvgPool backward against central finite differences.
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { avgPool, globalAvgPool, maxPool, PoolOptions } from '../../lib/ops/index.js';
 import { Tensor } from '../../lib/tensor/tensor.js';
 import { randomTensor } from '../helpers.js';
@@ -48,4 +48,15 @@ describe('globalAvgPool backward vs finite differences', () => {
     it(`rank ${shape.length}`, () => {
       gradCheck(`globalAvgPool [${shape}]`, [randomTensor(shape, 300 + shape.length, true)], globalAvgPool);
     });
+  it('planes above 1024 positions (the JS path) give the double-precision mean and its gradient', () => {
+    const x = randomTensor([2, 3, 33, 33], 310, true);
+    const y = globalAvgPool(x);
+    for (let r = 0; r < 6; r++) {
+      let s = 0;
+      for (let i = 0; i < 1089; i++) s += x.data[r * 1089 + i];
+      expect(Math.abs(y.data[r] - s / 1089)).toBeLessThan(1e-6);
+    }
+    y.backward(Float32Array.from({ length: 6 }, (_, r) => r + 1));
+    for (let r = 0; r < 6; r++) expect(x.grad![r * 1089 + 5]).toBeCloseTo((r + 1) / 1089, 7);
+  });
 });

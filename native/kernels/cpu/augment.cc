@@ -40,15 +40,17 @@ float luminance(float r, float g, float b) { return 0.299f * r + 0.587f * g + 0.
 float clamp01(float v) { return v < 0.f ? 0.f : v > 1.f ? 1.f : v; }
 
 // The baseline x86-64 build has no rounding instruction (SSE4.1), so std::floor/std::nearbyint are
-// library calls; the warp needs three per output pixel, which made it 3x slower than it is now.
-// nearestInt: round-half-even by adding and removing 1.5 * 2^23 (exact below 2^22; larger values
-// are whole already). floorToInt: truncate, then step down for negative fractions.
+// library calls; the warp made four per output pixel. nearestInt: round-half-even by adding and
+// removing 1.5 * 2^23 (exact below 2^22; larger values are left alone, which snap() treats the
+// same: it only keeps a rounded value within 1e-3). floorToInt: truncate, then step down for
+// negative fractions; coordinates this far out of range give x0 outside the image either way.
 // (The compiler may not fold (x + c) - c to x: without -ffast-math it keeps IEEE semantics.)
 float nearestInt(float x) {
   if (!(std::fabs(x) < 4194304.f)) return x;
   return (x + 12582912.f) - 12582912.f;
 }
 int floorToInt(float x) {
+  if (!(std::fabs(x) < 1073741824.f)) return x < 0.f ? -1073741824 : 1073741824;  // (and NaN)
   const int i = (int)x;
   return x < (float)i ? i - 1 : i;
 }

@@ -154,7 +154,7 @@ void winogradBackwardWeight(float* dw, float* db, const float* x, const float* d
       }
       for (int xi = 0; xi < 16; xi++)
         sgemmSingle(false, true, K, C, Pb, 1.f, Y + xi * K * Pb, Pb, V + xi * C * Pb, Pb, bi == bBegin ? 0.f : 1.f,
-                    Sc + xi * K * C, C);
+                    Sc + (int64_t)xi * K * C, C);
     }
   });
   // Chunks add up in order into the first; then dW[k][c] += Gᵀ s G, s the 4x4 sum for (k, c);
@@ -167,7 +167,7 @@ void winogradBackwardWeight(float* dw, float* db, const float* x, const float* d
   parallelFor((int64_t)K * C, [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; r++) {
       float s[16];
-      for (int xi = 0; xi < 16; xi++) s[xi] = S0[xi * K * C + r];
+      for (int xi = 0; xi < 16; xi++) s[xi] = S0[(int64_t)xi * K * C + r];
       float t[3][4];
       for (int j = 0; j < 4; j++) {
         t[0][j] = s[j] + 0.5f * (s[4 + j] + s[8 + j]);

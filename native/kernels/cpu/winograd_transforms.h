@@ -114,7 +114,7 @@ inline void winogradOutputTiles(float* y, const float* M, int64_t ldXi, int64_t 
 // Output-gradient tiles for the backward-weight pass, F(3x3, 2x2) (the transpose of F(2x2, 3x3):
 // the same input tiles, dW = Gᵀ[Σ_t (A g_t Aᵀ) ⊙ (Bᵀ d_t B)]G): Y[xi * ldXi + k * ldK + t] =
 // (A g Aᵀ)[xi] for the 2x2 block g of dY at tile t (zeros past the plane), A = [1 0; 1 1; 1 -1; 0 -1].
-// scratch: 4 * (tW + 1) floats.
+// scratch: 4 * tW floats.
 inline void winogradGradTiles(float* Y, int64_t ldXi, int64_t ldK, const float* dy, int K, int H, int W, float* scratch) {
   const int tH = (H + 1) / 2, tW = (W + 1) / 2;
   float *ev0 = scratch, *od0 = ev0 + tW, *ev1 = od0 + tW, *od1 = ev1 + tW;

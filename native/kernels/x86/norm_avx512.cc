@@ -2,7 +2,7 @@
 // floats `pitch` apart. Sums run in float vectors over blocks of rows (short rows such as 7x7
 // planes would otherwise spend more on the horizontal reduction than on the data) and add up in
 // double per block; large outputs go out with streaming stores, 64-byte aligned, fenced once per
-// channel. Compiled with -mavx512f only; checked through ss_batchnorm_* against the reference
+// channel. Compiled with the AVX-512 flags (F/DQ/BW/VL, FMA) only; checked through ss_batchnorm_* against the reference
 // kernels by test/native/norm.test.ts under SELFSUP_ISA=avx512.
 #include <immintrin.h>
 

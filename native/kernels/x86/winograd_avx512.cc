@@ -1,8 +1,8 @@
 // AVX-512 Winograd F(2x2, 3x3) tile transforms, the same arithmetic as the portable ones in
 // kernels/cpu/winograd_transforms.h (which has the matrices), 16 tiles of a tile row per vector
 // with masked tails: a row of 28x28 planes has 14 tiles and of 14x14 planes 7, too short for the
-// compiler's unmasked vector loops, which left these rows scalar. Compiled with -mavx512f only;
-// checked through ss_conv_forward / ss_conv_backward_data against the reference conv by
+// compiler's unmasked vector loops, which left these rows scalar. Compiled with the AVX-512 flags (F/DQ/BW/VL, FMA) only;
+// checked through ss_conv_forward / _backward_data / _backward_weight against the reference conv by
 // test/native/conv.test.ts under SELFSUP_ISA=avx512.
 #include <immintrin.h>
 
@@ -120,7 +120,7 @@ void outputTiles(float* y, const float* M, int64_t ldXi, int64_t ldK, const floa
 // Output-gradient tiles for backward-weight (winograd_transforms.h: winogradGradTiles).
 void gradTiles(float* Y, int64_t ldXi, int64_t ldK, const float* dy, int K, int H, int W, float* scratch) {
   const int tH = (H + 1) / 2, tW = (W + 1) / 2, half = tW + 1;
-  // splitRow: ev[i] = row[2i] (the "o" output), od[i] = row[2i + 1] (the "e" output shifted by one).
+  // splitRow: ev[i] = row[2i] (its "o" output), od[i + 1] = row[2i + 1] (its "e" output).
   float *od0 = scratch, *ev0 = od0 + half, *od1 = ev0 + half, *ev1 = od1 + half;
   for (int k = 0; k < K; k++) {
     const float* dk = dy + (int64_t)k * H * W;
