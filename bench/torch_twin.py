@@ -298,43 +298,33 @@ def bench_step(args, rows, th):
     # brightness/contrast 0.4, one batched affine warp as the reference script) -> one 512-image
     # forward -> projector Linear-BN-ReLU-Linear (128-128-64) -> NT-Xent (T = 0.5) -> backward ->
     # SGD. selfsup's row runs tasks.SimCLR on the same encoder with the same recipe.
-    proj = nn.Sequential(nn.Linear(128, 128), nn.BatchNorm1d(128), nn.ReLU(inplace=True), nn.Linear(128, 64))
-    enc2 = Encoder()
-    if args.channels_last:
-        enc2 = enc2.to(memory_format=torch.channels_last)
     raw = torch.rand(B, 1, 28, 28)
     gen = torch.Generator().manual_seed(0)
-    opt2 = torch.optim.SGD(list(enc2.parameters()) + list(proj.parameters()), lr=0.05, momentum=0.9)
 
-    def simclr_step():
-        opt2.zero_grad(set_to_none=True)
-        v = torch.cat([augment(raw, gen, jitter=0.4), augment(raw, gen, jitter=0.4)], 0)
+    def simclr_model(encoder):
+        proj = nn.Sequential(nn.Linear(128, 128), nn.BatchNorm1d(128), nn.ReLU(inplace=True), nn.Linear(128, 64))
         if args.channels_last:
-            v = v.contiguous(memory_format=torch.channels_last)
-        z = proj(enc2(v))
-        nt_xent(z[:B], z[B:], 0.5).backward()
-        opt2.step()
+            encoder = encoder.to(memory_format=torch.channels_last)
+        opt = torch.optim.SGD(list(encoder.parameters()) + list(proj.parameters()), lr=0.05, momentum=0.9)
+        return encoder, proj, opt
 
-    med, mn = timeit(simclr_step, args.iters, args.warmup)
+    def simclr_step_of(encoder, proj, opt):
+        def step():
+            opt.zero_grad(set_to_none=True)
+            v = torch.cat([augment(raw, gen, jitter=0.4), augment(raw, gen, jitter=0.4)], 0)
+            if args.channels_last:
+                v = v.contiguous(memory_format=torch.channels_last)
+            z = proj(encoder(v))
+            nt_xent(z[:B], z[B:], 0.5).backward()
+            opt.step()
+        return step
+
+    enc2, proj, opt2 = simclr_model(Encoder())
+    med, mn = timeit(simclr_step_of(enc2, proj, opt2), args.iters, args.warmup)
     add_row(rows, "step/simclr", th, med, mn)
 
     # step/simclr_deep: the same step on the deep encoder (the one the quality runs train).
-    enc3 = DeepEncoder()
-    proj3 = nn.Sequential(nn.Linear(128, 128), nn.BatchNorm1d(128), nn.ReLU(inplace=True), nn.Linear(128, 64))
-    if args.channels_last:
-        enc3 = enc3.to(memory_format=torch.channels_last)
-    opt3 = torch.optim.SGD(list(enc3.parameters()) + list(proj3.parameters()), lr=0.05, momentum=0.9)
-
-    def simclr_deep_step():
-        opt3.zero_grad(set_to_none=True)
-        v = torch.cat([augment(raw, gen, jitter=0.4), augment(raw, gen, jitter=0.4)], 0)
-        if args.channels_last:
-            v = v.contiguous(memory_format=torch.channels_last)
-        z = proj3(enc3(v))
-        nt_xent(z[:B], z[B:], 0.5).backward()
-        opt3.step()
-
-    med, mn = timeit(simclr_deep_step, args.iters, args.warmup)
+    med, mn = timeit(simclr_step_of(*simclr_model(DeepEncoder())), args.iters, args.warmup)
     add_row(rows, "step/simclr_deep", th, med, mn)
 
     # step/simclr_prefetch: the same step with the two views made before the clock starts
