@@ -81,6 +81,7 @@ describe('selfsup CLI: pretext tasks', () => {
       [['pretrain', '--task', 'simclr', '--lr', 'abc', '--limit', '64', '--out', path.join(bad, 'i')], /for --lr but received "abc" of type string/],
       [['pretrain', '--task', 'simclr', '--seed', '', '--limit', '64', '--out', path.join(bad, 'j')], /for --seed but received "" of type string/],
       [['pretrain', '--task', 'simclr', '--temperature', 'warm', '--limit', '64', '--out', path.join(bad, 'k')], /for --temperature but received "warm" of type string/],
+      [['pretrain', '--task', 'simclr', '--temperature', 'Infinity', '--limit', '64', '--out', path.join(bad, 'l')], /for --temperature but received "Infinity" of type string/],
     ];
     for (const [args, re] of cases) {
       const r = run(args);
