@@ -125,10 +125,7 @@ extern "C" ss_status ss_batchnorm_forward_eval(float* y, const float* x, const f
       int64_t c = r % C;
       float invstd = 1.f / std::sqrt(runningVar[c] + eps);
       const float scale = (gamma ? gamma[c] : 1.f) * invstd, bb = beta ? beta[c] : 0.f, m = runningMean[c];
-      const float* xc = x + r * S;
-      float* yc = y + r * S;
-      if (relu) normalizeRelu(yc, xc, S, m, scale, bb);
-      else for (int64_t i = 0; i < S; i++) yc[i] = (xc[i] - m) * scale + bb;
+      normalizeScalar(y + r * S, x + r * S, 1, S, S, m, scale, bb, relu, 0);  // one row
     }
   });
   return SS_OK;
