@@ -33,6 +33,10 @@ const cases: Case[] = [
   { N: 5, C: 16, K: 16, groups: 1, in: [1, 1], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] }, // one tile, mostly padding
   { N: 2, C: 16, K: 24, groups: 1, in: [33, 35], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] }, // 18 tiles a row: two vectors
   { N: 9, C: 32, K: 16, groups: 1, in: [14, 14], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] }, // batches of images, a partial one
+  // Planes of at most 64 positions and 16 tiles: the whole-plane AVX-512 transforms.
+  { N: 3, C: 16, K: 16, groups: 1, in: [8, 8], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] }, // 64 positions: four registers
+  { N: 2, C: 17, K: 16, groups: 1, in: [5, 6], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] }, // 30 positions: two registers
+  { N: 2, C: 16, K: 18, groups: 1, in: [3, 16], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] }, // two rows of 8 tiles
 ];
 
 describe('conv kernels vs reference', () => {

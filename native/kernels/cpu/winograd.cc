@@ -26,8 +26,11 @@ float* grow(std::vector<float>& v, int64_t n) {
   return v.data();
 }
 
-WinogradTransforms transforms() {
-  if (activeIsa() == SS_ISA_AVX512) return winogradTransformsAvx512();
+// Planes whose every tile fits one vector (7x7: 16 tiles) take the whole-plane AVX-512 transforms.
+bool smallPlane(int H, int W) { return H * W <= 64 && ((H + 1) / 2) * ((W + 1) / 2) <= 16; }
+
+WinogradTransforms transforms(int H, int W) {
+  if (activeIsa() == SS_ISA_AVX512) return smallPlane(H, W) ? winogradSmallPlaneTransformsAvx512() : winogradTransformsAvx512();
   return {winogradInputTiles, winogradOutputTiles, winogradGradTiles};
 }
 
@@ -80,7 +83,7 @@ void run(float* out, const float* in, const std::vector<float>& U, const float* 
          int H, int W) {
   const Tiling tl(N, inC, outC, H, W);
   const int64_t T = tl.T, inPlane = tl.plane, g = tl.g;
-  const WinogradTransforms tf = transforms();
+  const WinogradTransforms tf = transforms(H, W);
   parallelFor(tl.batches, [&](int64_t b0, int64_t b1) {
     const int64_t P = g * T;
     float* V = grow(t_tiles, 16 * inC * P);
@@ -114,9 +117,11 @@ bool winogradApplies(const ss_conv_params* p, WinogradPass pass) {
   if (p->in[0] != 1 || p->k[0] != 1 || p->stride[0] != 1 || p->pad[0] != 0 || p->dil[0] != 1) return false;
   for (int i = 1; i < 3; i++)
     if (p->k[i] != 3 || p->stride[i] != 1 || p->pad[i] != 1 || p->dil[i] != 1 || p->out[i] != p->in[i]) return false;
-  // Backward-weight on small planes (7x7: four tiles a row) spends most of its time in the
-  // transforms and measured 0.7x of im2col; forward and backward-data still gain there.
-  if (pass == WinogradPass::BackwardWeight && (p->in[1] < 8 || p->in[2] < 8)) return false;
+  // Backward-weight on small planes with the row-wise transforms (7x7: four tiles a row) spends
+  // most of its time in them and measured 0.7x of im2col; the whole-plane AVX-512 ones pay.
+  if (pass == WinogradPass::BackwardWeight && (p->in[1] < 8 || p->in[2] < 8) &&
+      !(activeIsa() == SS_ISA_AVX512 && smallPlane(p->in[1], p->in[2])))
+    return false;
   return enabledByEnvironment();
 }
 
@@ -133,7 +138,7 @@ void winogradBackwardWeight(float* dw, float* db, const float* x, const float* d
   const Tiling tl(p->N, C, K, H, W);
   const int64_t T = tl.T, plane = tl.plane, g = tl.g, N = p->N;
   if (N == 0) return;
-  const WinogradTransforms tf = transforms();
+  const WinogradTransforms tf = transforms(H, W);
   // Per chunk: S[xi][k][c] = sum over its tiles of Y[xi][k][t] * V[xi][c][t] (16 GEMMs per image
   // batch, accumulated), and the bias sums; chunks are then added in order.
   const int64_t chunks = std::min<int64_t>(tl.batches, 8), sSize = (int64_t)16 * K * C;

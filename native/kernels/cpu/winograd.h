@@ -18,6 +18,8 @@ struct WinogradTransforms {
   void (*grad)(float* Y, int64_t ldXi, int64_t ldK, const float* dy, int K, int H, int W, float* scratch);
 };
 WinogradTransforms winogradTransformsAvx512();
+// The same for planes of at most 64 positions and 16 tiles (x86/winograd_small_avx512.cc).
+WinogradTransforms winogradSmallPlaneTransformsAvx512();
 
 enum class WinogradPass { Forward, BackwardData, BackwardWeight };
 
