@@ -33,6 +33,10 @@ const cases: Case[] = [
   { N: 5, C: 16, K: 16, groups: 1, in: [1, 1], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] }, // one tile, mostly padding
   { N: 2, C: 16, K: 24, groups: 1, in: [33, 35], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] }, // 18 tiles a row: two vectors
   { N: 9, C: 32, K: 16, groups: 1, in: [14, 14], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] }, // batches of images, a partial one
+  // Rows up to 32 wide: the register-row AVX-512 transforms, two tile rows a vector up to 16 wide.
+  { N: 2, C: 16, K: 20, groups: 1, in: [12, 13], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] }, // paired, odd width
+  { N: 2, C: 16, K: 16, groups: 1, in: [11, 29], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] }, // one tile row of 15 a vector
+  { N: 2, C: 16, K: 16, groups: 1, in: [4, 17], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] }, // 17 wide: a one-lane second register
   // Planes of at most 64 positions and 16 tiles: the whole-plane AVX-512 transforms.
   { N: 3, C: 16, K: 16, groups: 1, in: [8, 8], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] }, // 64 positions: four registers
   { N: 2, C: 17, K: 16, groups: 1, in: [5, 6], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] }, // 30 positions: two registers

@@ -26,11 +26,15 @@ float* grow(std::vector<float>& v, int64_t n) {
   return v.data();
 }
 
-// Planes whose every tile fits one vector (7x7: 16 tiles) take the whole-plane AVX-512 transforms.
+// AVX-512: planes whose every tile fits one vector (7x7: 16 tiles) take the whole-plane
+// transforms, rows up to 32 wide the register-row ones, wider rows the split-row ones.
 bool smallPlane(int H, int W) { return H * W <= 64 && ((H + 1) / 2) * ((W + 1) / 2) <= 16; }
 
 WinogradTransforms transforms(int H, int W) {
-  if (activeIsa() == SS_ISA_AVX512) return smallPlane(H, W) ? winogradSmallPlaneTransformsAvx512() : winogradTransformsAvx512();
+  if (activeIsa() == SS_ISA_AVX512) {
+    if (smallPlane(H, W)) return winogradSmallPlaneTransformsAvx512();
+    return W <= 32 ? winogradRowTransformsAvx512(W) : winogradTransformsAvx512();
+  }
   return {winogradInputTiles, winogradOutputTiles, winogradGradTiles};
 }
 

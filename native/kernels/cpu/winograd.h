@@ -20,6 +20,8 @@ struct WinogradTransforms {
 WinogradTransforms winogradTransformsAvx512();
 // The same for planes of at most 64 positions and 16 tiles (x86/winograd_small_avx512.cc).
 WinogradTransforms winogradSmallPlaneTransformsAvx512();
+// The same for planes at most 32 wide (x86/winograd_rows_avx512.cc).
+WinogradTransforms winogradRowTransformsAvx512(int W);
 
 enum class WinogradPass { Forward, BackwardData, BackwardWeight };
 

@@ -1,0 +1,213 @@
+// AVX-512 Winograd F(2x2, 3x3) tile transforms for planes at most 32 wide (14x14, 28x28): the
+// same arithmetic as winograd_avx512.cc, with the image rows a tile row needs held in registers
+// and each tile column picked out of them by a two-register permute (zero lanes for the padding),
+// instead of splitting every row into even and odd columns in memory first. Rows of at most 16
+// ("paired": 14x14 has 7 tiles a row) put two tile rows in one vector, one in each register of the
+// permute's pair; wider rows (17..32, 28x28) put one tile row per vector, the row's two halves
+// being the pair. Compiled with the AVX-512 flags only; checked through the conv entry points
+// against the reference conv by test/native/conv.test.ts under SELFSUP_ISA=avx512.
+#include <immintrin.h>
+
+#include <cstdint>
+
+#include "../cpu/winograd.h"
+
+namespace selfsup {
+namespace {
+
+inline __mmask16 firstN(int n) { return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1); }
+
+// Per plane width: lane l of a vector is tile column l (one tile row) or, paired, tile column
+// l of the first tile row (l < tW) and l - tW of the second; source lanes >= 16 are the second
+// register of the pair.
+struct RowTables {
+  int W = -1, tW = 0;
+  bool paired = false;
+  alignas(64) int32_t input[4][16];  // padded column 2tx + c, image column 2tx + c - 1
+  __mmask16 inputValid[4];
+  alignas(64) int32_t grad[2][16];   // image column 2tx + b
+  __mmask16 gradValid[2];
+  alignas(64) int32_t out[2][16];    // paired output rows: image column j of tile row 0 or 1
+};
+
+const RowTables& rowTables(int W) {
+  thread_local RowTables t;
+  if (t.W == W) return t;
+  t.W = W;
+  t.tW = (W + 1) / 2;
+  t.paired = W <= 16;
+  const int tW = t.tW;
+  // Lane l: (register offset, tile column) or none.
+  auto lane = [&](int l, int& base, int& tx) {
+    if (l < tW) { base = 0; tx = l; return true; }
+    if (t.paired && l < 2 * tW) { base = 16; tx = l - tW; return true; }
+    return false;
+  };
+  for (int c = 0; c < 4; c++) {
+    t.inputValid[c] = 0;
+    for (int l = 0; l < 16; l++) {
+      int base, tx;
+      t.input[c][l] = 0;
+      if (!lane(l, base, tx)) continue;
+      const int col = 2 * tx + c - 1;
+      if (col < 0 || col >= W) continue;
+      t.input[c][l] = base + col;
+      t.inputValid[c] |= (__mmask16)(1u << l);
+    }
+  }
+  for (int b = 0; b < 2; b++) {
+    t.gradValid[b] = 0;
+    for (int l = 0; l < 16; l++) {
+      int base, tx;
+      t.grad[b][l] = 0;
+      if (!lane(l, base, tx) || 2 * tx + b >= W) continue;
+      t.grad[b][l] = base + 2 * tx + b;
+      t.gradValid[b] |= (__mmask16)(1u << l);
+    }
+  }
+  // Output column j of a paired tile row r comes from corner (., j & 1) of tile r * tW + j / 2.
+  for (int r = 0; r < 2; r++)
+    for (int j = 0; j < 16; j++) t.out[r][j] = j < W ? 16 * (j & 1) + r * tW + j / 2 : 0;
+  return t;
+}
+
+// Image row y of a plane, lanes [from, from + 16), zeros outside the plane.
+inline __m512 row(const float* plane, int y, int H, int W, int from) {
+  if (y < 0 || y >= H) return _mm512_setzero_ps();
+  return _mm512_maskz_loadu_ps(firstN(W - from), plane + (int64_t)y * W + from);
+}
+
+inline __m512 pick(__m512 a, __m512 b, const int32_t* idx, __mmask16 valid) {
+  return _mm512_maskz_permutex2var_ps(valid, a, _mm512_load_si512(idx), b);
+}
+
+void inputTiles(float* V, int64_t ldXi, int64_t ldC, const float* x, int C, int H, int W, float*) {
+  const RowTables& rt = rowTables(W);
+  const int tW = rt.tW, tH = (H + 1) / 2, step = rt.paired ? 2 : 1;
+  for (int c = 0; c < C; c++) {
+    const float* xc = x + (int64_t)c * H * W;
+    float* vc = V + (int64_t)c * ldC;
+    for (int ty = 0; ty < tH; ty += step) {
+      // Register pairs (a[r], b[r]) per tile row offset r: paired, rows 2ty + r - 1 of the two
+      // tile rows; wide, the two halves of row 2ty + r - 1.
+      __m512 a[4], b[4];
+      for (int r = 0; r < 4; r++) {
+        const int y = 2 * ty + r - 1;
+        a[r] = row(xc, y, H, W, 0);
+        b[r] = rt.paired ? (ty + 1 < tH ? row(xc, y + 2, H, W, 0) : _mm512_setzero_ps()) : row(xc, y, H, W, 16);
+      }
+      const int tiles = rt.paired ? (ty + 1 < tH ? 2 * tW : tW) : tW;
+      const __mmask16 m = firstN(tiles);
+      __m512 w[4][4];
+      for (int r = 0; r < 4; r++) {
+        const __m512 d0 = pick(a[r], b[r], rt.input[0], rt.inputValid[0]);
+        const __m512 d1 = pick(a[r], b[r], rt.input[1], rt.inputValid[1]);
+        const __m512 d2 = pick(a[r], b[r], rt.input[2], rt.inputValid[2]);
+        const __m512 d3 = pick(a[r], b[r], rt.input[3], rt.inputValid[3]);
+        w[r][0] = _mm512_sub_ps(d0, d2);
+        w[r][1] = _mm512_add_ps(d1, d2);
+        w[r][2] = _mm512_sub_ps(d2, d1);
+        w[r][3] = _mm512_sub_ps(d1, d3);
+      }
+      float* v = vc + (int64_t)ty * tW;
+      for (int j = 0; j < 4; j++) {
+        _mm512_mask_storeu_ps(v + (0 * 4 + j) * ldXi, m, _mm512_sub_ps(w[0][j], w[2][j]));
+        _mm512_mask_storeu_ps(v + (1 * 4 + j) * ldXi, m, _mm512_add_ps(w[1][j], w[2][j]));
+        _mm512_mask_storeu_ps(v + (2 * 4 + j) * ldXi, m, _mm512_sub_ps(w[2][j], w[1][j]));
+        _mm512_mask_storeu_ps(v + (3 * 4 + j) * ldXi, m, _mm512_sub_ps(w[1][j], w[3][j]));
+      }
+    }
+  }
+}
+
+// Paired rows only (W <= 16); wider rows use the row-wise output transform of winograd_avx512.cc,
+// which already works from registers.
+void outputTilesPaired(float* y, const float* M, int64_t ldXi, int64_t ldK, const float* bias, int K, int H, int W,
+                       float*) {
+  const RowTables& rt = rowTables(W);
+  const int tW = rt.tW, tH = (H + 1) / 2;
+  const __mmask16 store = firstN(W);
+  for (int k = 0; k < K; k++) {
+    const __m512 bk = _mm512_set1_ps(bias ? bias[k] : 0.f);
+    float* yk = y + (int64_t)k * H * W;
+    for (int ty = 0; ty < tH; ty += 2) {
+      const __mmask16 m = firstN(ty + 1 < tH ? 2 * tW : tW);
+      const float* mrow = M + (int64_t)k * ldK + (int64_t)ty * tW;
+      __m512 t[16];
+      for (int xi = 0; xi < 16; xi++) t[xi] = _mm512_maskz_loadu_ps(m, mrow + xi * ldXi);
+      __m512 s0[4], s1[4];
+      for (int j = 0; j < 4; j++) {
+        s0[j] = _mm512_add_ps(_mm512_add_ps(t[j], t[4 + j]), t[8 + j]);
+        s1[j] = _mm512_sub_ps(_mm512_sub_ps(t[4 + j], t[8 + j]), t[12 + j]);
+      }
+      const __m512 y00 = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s0[0], s0[1]), s0[2]), bk);
+      const __m512 y01 = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s0[1], s0[2]), s0[3]), bk);
+      const __m512 y10 = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s1[0], s1[1]), s1[2]), bk);
+      const __m512 y11 = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s1[1], s1[2]), s1[3]), bk);
+      // Image rows 2ty .. 2ty + 3: (tile row, corner row) = (0, 0), (0, 1), (1, 0), (1, 1).
+      for (int i = 0; i < 4; i++) {
+        const int yRow = 2 * ty + i;
+        if (yRow >= H) break;
+        const __m512i idx = _mm512_load_si512(rt.out[i / 2]);
+        const __m512 v = (i & 1) ? _mm512_permutex2var_ps(y10, idx, y11) : _mm512_permutex2var_ps(y00, idx, y01);
+        _mm512_mask_storeu_ps(yk + (int64_t)yRow * W, store, v);
+      }
+    }
+  }
+}
+
+// Output-gradient tiles for backward-weight: A g Aᵀ of each 2x2 block of dY, as in
+// winograd_avx512.cc.
+void gradTiles(float* Y, int64_t ldXi, int64_t ldK, const float* dy, int K, int H, int W, float*) {
+  const RowTables& rt = rowTables(W);
+  const int tW = rt.tW, tH = (H + 1) / 2, step = rt.paired ? 2 : 1;
+  const __m512 zero = _mm512_setzero_ps();
+  for (int k = 0; k < K; k++) {
+    const float* dk = dy + (int64_t)k * H * W;
+    for (int ty = 0; ty < tH; ty += step) {
+      // (a0, b0): the block's top rows; (a1, b1): its bottom rows (zeros past the plane).
+      __m512 a0, b0, a1, b1;
+      if (rt.paired) {
+        const bool second = ty + 1 < tH;
+        a0 = row(dk, 2 * ty, H, W, 0);
+        a1 = row(dk, 2 * ty + 1, H, W, 0);
+        b0 = second ? row(dk, 2 * ty + 2, H, W, 0) : zero;
+        b1 = second ? row(dk, 2 * ty + 3, H, W, 0) : zero;
+      } else {
+        a0 = row(dk, 2 * ty, H, W, 0);
+        b0 = row(dk, 2 * ty, H, W, 16);
+        a1 = row(dk, 2 * ty + 1, H, W, 0);
+        b1 = row(dk, 2 * ty + 1, H, W, 16);
+      }
+      const int tiles = rt.paired ? (ty + 1 < tH ? 2 * tW : tW) : tW;
+      const __mmask16 m = firstN(tiles);
+      const __m512 a = pick(a0, b0, rt.grad[0], rt.gradValid[0]), b = pick(a0, b0, rt.grad[1], rt.gradValid[1]);
+      const __m512 c = pick(a1, b1, rt.grad[0], rt.gradValid[0]), d = pick(a1, b1, rt.grad[1], rt.gradValid[1]);
+      const __m512 rows[4][2] = {{a, b},
+                                 {_mm512_add_ps(a, c), _mm512_add_ps(b, d)},
+                                 {_mm512_sub_ps(a, c), _mm512_sub_ps(b, d)},
+                                 {_mm512_sub_ps(zero, c), _mm512_sub_ps(zero, d)}};
+      float* yk = Y + (int64_t)k * ldK + (int64_t)ty * tW;
+      for (int i = 0; i < 4; i++) {
+        const __m512 p = rows[i][0], q = rows[i][1];
+        _mm512_mask_storeu_ps(yk + (4 * i + 0) * ldXi, m, p);
+        _mm512_mask_storeu_ps(yk + (4 * i + 1) * ldXi, m, _mm512_add_ps(p, q));
+        _mm512_mask_storeu_ps(yk + (4 * i + 2) * ldXi, m, _mm512_sub_ps(p, q));
+        _mm512_mask_storeu_ps(yk + (4 * i + 3) * ldXi, m, _mm512_sub_ps(zero, q));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+WinogradTransforms winogradRowTransformsAvx512(int W) {
+  // Rows wider than 16 keep winograd_avx512.cc's output transform, which works from registers.
+  WinogradTransforms t = winogradTransformsAvx512();
+  t.input = inputTiles;
+  t.grad = gradTiles;
+  if (W <= 16) t.output = outputTilesPaired;
+  return t;
+}
+
+}  // namespace selfsup
