@@ -2,6 +2,7 @@
 // only files compiled with -mavx2/-mavx512f), plus small helpers shared by the CPU drivers.
 #pragma once
 #include <cstdint>
+#include <vector>
 
 #include "selfsup/kernels.h"
 
@@ -53,5 +54,17 @@ static inline GemmKernelInfo gemmKernelActive() {
 // Single-threaded packed GEMM (used inside per-image conv work, which is already parallel).
 void sgemmSingle(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
                  int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc);
+
+// alpha op(A) packed once for several GEMMs that share it (a conv's filter across image batches):
+// the blocks sgemmSingle would pack on every call. Packed for the ISA active when packed.
+struct PackedGemmA {
+  std::vector<float> panels;
+  int64_t M = 0, K = 0;
+  float alpha = 1.f;
+};
+void packGemmA(PackedGemmA& out, bool transA, int64_t M, int64_t K, float alpha, const float* A, int64_t lda);
+// C = alpha op(A) op(B) + beta C, op(A) from packGemmA; single-threaded like sgemmSingle.
+void sgemmPackedA(const PackedGemmA& A, bool transB, int64_t N, const float* B, int64_t ldb, float beta, float* C,
+                  int64_t ldc);
 
 }  // namespace selfsup

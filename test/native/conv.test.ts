@@ -27,6 +27,10 @@ const cases: Case[] = [
   { N: 2, C: 3, K: 4, groups: 1, in: [9, 16], k: [3, 3], s: [1, 2], p: [1, 0], d: [1, 1] }, // 9 rows of 7, stride 2 in x only
   { N: 2, C: 3, K: 5, groups: 1, in: [28, 28], k: [3, 3], s: [2, 2], p: [1, 1], d: [1, 1] }, // 14-wide stride-2 rows (the step's layer)
   { N: 1, C: 2, K: 3, groups: 1, in: [6, 41], k: [3, 3], s: [2, 2], p: [1, 1], d: [1, 1] }, // 21-wide rows: two vector chunks
+  // More output channels than one GEMM row block (128; AVX2 pads its blocks to 6-row tiles): the
+  // filter packed once per call, im2col and Winograd.
+  { N: 2, C: 3, K: 136, groups: 1, in: [9, 9], k: [3, 3], s: [2, 2], p: [1, 1], d: [1, 1] },
+  { N: 2, C: 20, K: 136, groups: 1, in: [6, 5], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] },
   // 3x3 stride 1 pad 1 with >= 16 channels each way: Winograd F(2x2, 3x3) forward and backward-data.
   { N: 3, C: 16, K: 17, groups: 1, in: [7, 7], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] }, // odd plane: a half tile
   { N: 2, C: 20, K: 16, groups: 1, in: [9, 14], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] },

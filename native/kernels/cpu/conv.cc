@@ -144,6 +144,18 @@ struct ConvPlan {
   }
 };
 
+// Each group's filter, the A of every image batch's GEMM, packed once per call: W (Kg x CKg) for
+// the forward pass, Wᵀ for backward-data.
+std::vector<PackedGemmA> packedFilters(const float* w, const ss_conv_params* p, const Dims& d, bool transposed) {
+  std::vector<PackedGemmA> packed(p->groups);
+  for (int gr = 0; gr < p->groups; gr++) {
+    const float* wg = w + gr * d.Kg * d.CKg;
+    if (transposed) packGemmA(packed[gr], true, d.CKg, d.Kg, 1.f, wg, d.CKg);
+    else packGemmA(packed[gr], false, d.Kg, d.CKg, 1.f, wg, d.CKg);
+  }
+  return packed;
+}
+
 }  // namespace
 }  // namespace selfsup
 
@@ -158,6 +170,7 @@ extern "C" ss_status ss_conv_forward(float* y, const float* x, const float* w, c
   }
   const ConvPlan plan(p);
   const Dims& d = plan.d;
+  const std::vector<PackedGemmA> wp = packedFilters(w, p, d, false);
   parallelFor(d.batches, [&](int64_t b0, int64_t b1) {
     float* col = plan.colScratch();
     float* tmp = plan.rowScratch();
@@ -171,8 +184,7 @@ extern "C" ss_status ss_conv_forward(float* y, const float* x, const float* w, c
       if (b && d.G == 1)
         for (int64_t k = 0; k < p->K; k++) std::fill(yn + k * d.outPlane, yn + (k + 1) * d.outPlane, b[k]);
       for (int gr = 0; gr < p->groups; gr++)
-        sgemmSingle(false, false, d.Kg, ld, d.CKg, 1.f, w + gr * d.Kg * d.CKg, d.CKg, src + gr * d.CKg * ld, ld,
-                    b && d.G == 1 ? 1.f : 0.f, yb + gr * d.Kg * ld, ld);
+        sgemmPackedA(wp[gr], false, ld, src + gr * d.CKg * ld, ld, b && d.G == 1 ? 1.f : 0.f, yb + gr * d.Kg * ld, ld);
       if (d.G > 1) {
         scatterImages(yn, yb, g, p->K, d.outPlane);
         if (b)
@@ -195,6 +207,7 @@ extern "C" ss_status ss_conv_backward_data(float* dx, const float* dy, const flo
   }
   const ConvPlan plan(p);
   const Dims& d = plan.d;
+  const std::vector<PackedGemmA> wp = packedFilters(w, p, d, true);
   parallelFor(d.batches, [&](int64_t b0, int64_t b1) {
     float* col = plan.colScratch();
     float* tmp = plan.rowScratch();
@@ -204,8 +217,7 @@ extern "C" ss_status ss_conv_backward_data(float* dx, const float* dy, const flo
       float* dxn = dx + n0 * p->C * d.inPlane;
       float* dst = plan.pointwise ? dxn : col;
       for (int gr = 0; gr < p->groups; gr++)
-        sgemmSingle(true, false, d.CKg, ld, d.Kg, 1.f, w + gr * d.Kg * d.CKg, d.CKg, dyb + gr * d.Kg * ld, ld, 0.f,
-                    dst + gr * d.CKg * ld, ld);
+        sgemmPackedA(wp[gr], false, ld, dyb + gr * d.Kg * ld, ld, 0.f, dst + gr * d.CKg * ld, ld);
       if (!plan.pointwise)
         for (int64_t i = 0; i < g; i++) col2im(dxn + i * p->C * d.inPlane, col + i * d.outPlane, ld, p, plan.kernels);
     }

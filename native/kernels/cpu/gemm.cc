@@ -79,25 +79,27 @@ void scaleC(float* C, int64_t ldc, int64_t M, int64_t N, float beta) {
   }
 }
 
-}  // namespace
+// Padded size of one MC block of rows and of all M rows of one K block (packA pads to MR).
+int64_t paddedRows(int64_t m, int MR) { return (m + MR - 1) / MR * MR; }
+int64_t packedRowsTotal(int64_t M, int MR) {
+  return (M / MC) * paddedRows(MC, MR) + paddedRows(M % MC, MR);
+}
 
-void sgemmSingle(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
-                 int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
-  if (M <= 0 || N <= 0) return;
-  if (K <= 0 || alpha == 0.f) {
-    if (beta != 1.f) scaleC(C, ldc, M, N, beta);
-    return;
-  }
+// The Goto loops. A is either packed here per block (pre == nullptr) or taken from pre, which
+// holds the same blocks packed once: K blocks of KC in order, each the M blocks of MC in order.
+void blockedGemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
+                 const float* pre, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
   GemmKernelInfo uk = gemmKernelActive();
   const int MR = uk.MR, NR = uk.NR;
   Scratch& s = t_scratch;
   // Packed panels are padded to whole MR/NR tiles: round up after the block cap, since MC need
   // not be a multiple of MR (AVX2's MR is 6).
   const int64_t ncMax = (std::min<int64_t>(NC, N) + NR - 1) / NR * NR;
-  const int64_t mcMax = (std::min<int64_t>(MC, M) + MR - 1) / MR * MR;
+  const int64_t mcMax = paddedRows(std::min<int64_t>(MC, M), MR);
   const int64_t kcMax = std::min<int64_t>(KC, K);
   if ((int64_t)s.b.size() < kcMax * ncMax) s.b.resize(kcMax * ncMax);
-  if ((int64_t)s.a.size() < kcMax * mcMax) s.a.resize(kcMax * mcMax);
+  if (!pre && (int64_t)s.a.size() < kcMax * mcMax) s.a.resize(kcMax * mcMax);
+  const int64_t rowsTotal = packedRowsTotal(M, MR);
   const bool scaleFirst = beta != 0.f && beta != 1.f;
   if (scaleFirst) scaleC(C, ldc, M, N, beta);
   for (int64_t jc = 0; jc < N; jc += NC) {
@@ -111,19 +113,66 @@ void sgemmSingle(bool transA, bool transB, int64_t M, int64_t N, int64_t K, floa
       int accumulate = (pc > 0 || beta != 0.f) ? 1 : 0;
       for (int64_t ic = 0; ic < M; ic += MC) {
         int64_t mc = std::min(MC, M - ic);
-        if (!transA && uk.packANoTrans) uk.packANoTrans(s.a.data(), A + ic * lda + pc, lda, mc, kc, alpha);
-        else packA(s.a.data(), A, lda, transA, ic, mc, pc, kc, MR, alpha);
+        const float* ap;
+        if (pre) {
+          ap = pre + pc * rowsTotal + (ic / MC) * paddedRows(MC, MR) * kc;
+        } else {
+          if (!transA && uk.packANoTrans) uk.packANoTrans(s.a.data(), A + ic * lda + pc, lda, mc, kc, alpha);
+          else packA(s.a.data(), A, lda, transA, ic, mc, pc, kc, MR, alpha);
+          ap = s.a.data();
+        }
         for (int64_t jr = 0; jr < nc; jr += NR) {
           int nr = (int)std::min<int64_t>(NR, nc - jr);
           const float* bp = s.b.data() + jr * kc;
           for (int64_t ir = 0; ir < mc; ir += MR) {
             int mr = (int)std::min<int64_t>(MR, mc - ir);
-            uk.kernel(kc, s.a.data() + ir * kc, bp, C + (ic + ir) * ldc + jc + jr, ldc, mr, nr, accumulate);
+            uk.kernel(kc, ap + ir * kc, bp, C + (ic + ir) * ldc + jc + jr, ldc, mr, nr, accumulate);
           }
         }
       }
     }
   }
+}
+
+}  // namespace
+
+void sgemmSingle(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
+                 int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0 || alpha == 0.f) {
+    if (beta != 1.f) scaleC(C, ldc, M, N, beta);
+    return;
+  }
+  blockedGemm(transA, transB, M, N, K, alpha, A, lda, nullptr, B, ldb, beta, C, ldc);
+}
+
+void packGemmA(PackedGemmA& out, bool transA, int64_t M, int64_t K, float alpha, const float* A, int64_t lda) {
+  GemmKernelInfo uk = gemmKernelActive();
+  const int MR = uk.MR;
+  const int64_t rowsTotal = packedRowsTotal(M, MR);
+  out.M = M;
+  out.K = K;
+  out.alpha = alpha;
+  out.panels.assign(std::max<int64_t>(rowsTotal * K, 1), 0.f);
+  for (int64_t pc = 0; pc < K; pc += KC) {
+    const int64_t kc = std::min(KC, K - pc);
+    for (int64_t ic = 0; ic < M; ic += MC) {
+      const int64_t mc = std::min(MC, M - ic);
+      float* dst = out.panels.data() + pc * rowsTotal + (ic / MC) * paddedRows(MC, MR) * kc;
+      if (!transA && uk.packANoTrans) uk.packANoTrans(dst, A + ic * lda + pc, lda, mc, kc, alpha);
+      else packA(dst, A, lda, transA, ic, mc, pc, kc, MR, alpha);
+    }
+  }
+}
+
+void sgemmPackedA(const PackedGemmA& A, bool transB, int64_t N, const float* B, int64_t ldb, float beta, float* C,
+                  int64_t ldc) {
+  if (A.M <= 0 || N <= 0) return;
+  if (A.K <= 0 || A.alpha == 0.f) {
+    if (beta != 1.f) scaleC(C, ldc, A.M, N, beta);
+    return;
+  }
+  blockedGemm(false, transB, A.M, N, A.K, A.alpha, nullptr, 0, A.panels.data(), B, ldb, beta, C, ldc);
 }
 
 }  // namespace selfsup

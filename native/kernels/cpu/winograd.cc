@@ -88,6 +88,9 @@ void run(float* out, const float* in, const std::vector<float>& U, const float* 
   const Tiling tl(N, inC, outC, H, W);
   const int64_t T = tl.T, inPlane = tl.plane, g = tl.g;
   const WinogradTransforms tf = transforms(H, W);
+  // The 16 filter matrices are the GEMMs' A for every image batch: packed once here.
+  std::vector<PackedGemmA> Up(16);
+  for (int xi = 0; xi < 16; xi++) packGemmA(Up[xi], false, outC, inC, 1.f, U.data() + (int64_t)xi * outC * inC, inC);
   parallelFor(tl.batches, [&](int64_t b0, int64_t b1) {
     const int64_t P = g * T;
     float* V = grow(t_tiles, 16 * inC * P);
@@ -98,8 +101,7 @@ void run(float* out, const float* in, const std::vector<float>& U, const float* 
       for (int64_t i = 0; i < gn; i++)
         tf.input(V + i * T, inC * Pb, Pb, in + (n0 + i) * inC * inPlane, inC, H, W, scratch);
       for (int xi = 0; xi < 16; xi++)
-        sgemmSingle(false, false, outC, Pb, inC, 1.f, U.data() + (int64_t)xi * outC * inC, inC, V + xi * inC * Pb, Pb, 0.f,
-                    M + xi * outC * Pb, Pb);
+        sgemmPackedA(Up[xi], false, Pb, V + xi * inC * Pb, Pb, 0.f, M + xi * outC * Pb, Pb);
       for (int64_t i = 0; i < gn; i++)
         tf.output(out + (n0 + i) * outC * inPlane, M + i * T, outC * Pb, Pb, bias, outC, H, W, scratch);
     }
