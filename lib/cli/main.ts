@@ -40,7 +40,7 @@ program
   .option('--out <dir>', 'run folder for checkpoints, metrics and results (default: runs/<task>-<time>)')
   .option('--resume', 'continue the run in --out from its checkpoint')
   .option('--seed <n>', 'seed of initialization, batch order and augmentation', '0')
-  .option('--encoder <preset>', 'small | deep', 'small')
+  .option('--encoder <preset>', 'small | deep | wide', 'small')
   .option('--temperature <t>', 'NT-Xent temperature (simclr)', '0.2')
   .option('--optimizer <name>', 'lars | sgd | adamw (default: sgd for simclr, lars for byol, adamw for the others)')
   .option('--lr <lr>', 'base learning rate (default: lars 0.3 x batch/256, sgd 0.1 x batch/256, adamw 1e-3)')
