@@ -9,11 +9,10 @@
 #include <cstring>
 
 #include "../cpu/winograd.h"
+#include "winograd_tile_avx512.h"
 
 namespace selfsup {
 namespace {
-
-inline __mmask16 firstN(int n) { return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1); }
 
 // Even and odd columns of a padded row (padded column q = x + 1), tW + 1 of each:
 // e[i] = x[2i - 1] (0 outside the row), o[i] = x[2i] (0 outside).
@@ -55,23 +54,16 @@ void inputTiles(float* V, int64_t ldXi, int64_t ldC, const float* x, int C, int 
       float* v = vc + (int64_t)ty * tW;
       for (int tx = 0; tx < tW; tx += 16) {
         const __mmask16 m = firstN(tW - tx);
-        __m512 w[4][4];
+        __m512 d[4][4];
         for (int r = 0; r < 4; r++) {
           const float* e = e0 + (int64_t)r * half + tx;
           const float* o = o0 + (int64_t)r * half + tx;
-          const __m512 d0 = _mm512_maskz_loadu_ps(m, e), d1 = _mm512_maskz_loadu_ps(m, o);
-          const __m512 d2 = _mm512_maskz_loadu_ps(m, e + 1), d3 = _mm512_maskz_loadu_ps(m, o + 1);
-          w[r][0] = _mm512_sub_ps(d0, d2);
-          w[r][1] = _mm512_add_ps(d1, d2);
-          w[r][2] = _mm512_sub_ps(d2, d1);
-          w[r][3] = _mm512_sub_ps(d1, d3);
+          d[r][0] = _mm512_maskz_loadu_ps(m, e);
+          d[r][1] = _mm512_maskz_loadu_ps(m, o);
+          d[r][2] = _mm512_maskz_loadu_ps(m, e + 1);
+          d[r][3] = _mm512_maskz_loadu_ps(m, o + 1);
         }
-        for (int j = 0; j < 4; j++) {
-          _mm512_mask_storeu_ps(v + (0 * 4 + j) * ldXi + tx, m, _mm512_sub_ps(w[0][j], w[2][j]));
-          _mm512_mask_storeu_ps(v + (1 * 4 + j) * ldXi + tx, m, _mm512_add_ps(w[1][j], w[2][j]));
-          _mm512_mask_storeu_ps(v + (2 * 4 + j) * ldXi + tx, m, _mm512_sub_ps(w[2][j], w[1][j]));
-          _mm512_mask_storeu_ps(v + (3 * 4 + j) * ldXi + tx, m, _mm512_sub_ps(w[1][j], w[3][j]));
-        }
+        storeInputTiles(v + tx, ldXi, m, d);
       }
     }
   }
@@ -92,17 +84,9 @@ void outputTiles(float* y, const float* M, int64_t ldXi, int64_t ldK, const floa
       const bool second = 2 * ty + 1 < H;
       for (int tx = 0; tx < tW; tx += 16) {
         const __mmask16 m = firstN(tW - tx);
-        __m512 t[16];
-        for (int xi = 0; xi < 16; xi++) t[xi] = _mm512_maskz_loadu_ps(m, mrow + xi * ldXi + tx);
-        __m512 s0[4], s1[4];
-        for (int j = 0; j < 4; j++) {
-          s0[j] = _mm512_add_ps(_mm512_add_ps(t[j], t[4 + j]), t[8 + j]);
-          s1[j] = _mm512_sub_ps(_mm512_sub_ps(t[4 + j], t[8 + j]), t[12 + j]);
-        }
-        const __m512 y00 = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s0[0], s0[1]), s0[2]), bk);
-        const __m512 y01 = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s0[1], s0[2]), s0[3]), bk);
-        const __m512 y10 = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s1[0], s1[1]), s1[2]), bk);
-        const __m512 y11 = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s1[1], s1[2]), s1[3]), bk);
+        __m512 yc[2][2];
+        outputCorners(mrow + tx, ldXi, m, bk, yc);
+        const __m512 y00 = yc[0][0], y01 = yc[0][1], y10 = yc[1][0], y11 = yc[1][1];
         // Output columns 2tx .. 2tx + 31 of the two rows, cut at W.
         const int left = W - 2 * tx;
         const __mmask16 mlo = firstN(left), mhi = firstN(left - 16);
@@ -137,17 +121,7 @@ void gradTiles(float* Y, int64_t ldXi, int64_t ldK, const float* dy, int K, int 
         const __mmask16 m = firstN(tW - tx);
         const __m512 a = _mm512_maskz_loadu_ps(m, ev0 + tx), b = _mm512_maskz_loadu_ps(m, od0 + tx + 1);
         const __m512 c = _mm512_maskz_loadu_ps(m, ev1 + tx), d = _mm512_maskz_loadu_ps(m, od1 + tx + 1);
-        const __m512 rows[4][2] = {{a, b},
-                                   {_mm512_add_ps(a, c), _mm512_add_ps(b, d)},
-                                   {_mm512_sub_ps(a, c), _mm512_sub_ps(b, d)},
-                                   {_mm512_sub_ps(_mm512_setzero_ps(), c), _mm512_sub_ps(_mm512_setzero_ps(), d)}};
-        for (int i = 0; i < 4; i++) {
-          const __m512 p = rows[i][0], q = rows[i][1];
-          _mm512_mask_storeu_ps(y + (4 * i + 0) * ldXi + tx, m, p);
-          _mm512_mask_storeu_ps(y + (4 * i + 1) * ldXi + tx, m, _mm512_add_ps(p, q));
-          _mm512_mask_storeu_ps(y + (4 * i + 2) * ldXi + tx, m, _mm512_sub_ps(p, q));
-          _mm512_mask_storeu_ps(y + (4 * i + 3) * ldXi + tx, m, _mm512_sub_ps(_mm512_setzero_ps(), q));
-        }
+        storeGradTiles(y + tx, ldXi, m, a, b, c, d);
       }
     }
   }

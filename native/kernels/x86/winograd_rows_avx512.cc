@@ -11,11 +11,10 @@
 #include <cstdint>
 
 #include "../cpu/winograd.h"
+#include "winograd_tile_avx512.h"
 
 namespace selfsup {
 namespace {
-
-inline __mmask16 firstN(int n) { return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1); }
 
 // Per plane width: lane l of a vector is tile column l (one tile row) or, paired, tile column
 // l of the first tile row (l < tW) and l - tW of the second; source lanes >= 16 are the second
@@ -98,24 +97,10 @@ void inputTiles(float* V, int64_t ldXi, int64_t ldC, const float* x, int C, int 
       }
       const int tiles = rt.paired ? (ty + 1 < tH ? 2 * tW : tW) : tW;
       const __mmask16 m = firstN(tiles);
-      __m512 w[4][4];
-      for (int r = 0; r < 4; r++) {
-        const __m512 d0 = pick(a[r], b[r], rt.input[0], rt.inputValid[0]);
-        const __m512 d1 = pick(a[r], b[r], rt.input[1], rt.inputValid[1]);
-        const __m512 d2 = pick(a[r], b[r], rt.input[2], rt.inputValid[2]);
-        const __m512 d3 = pick(a[r], b[r], rt.input[3], rt.inputValid[3]);
-        w[r][0] = _mm512_sub_ps(d0, d2);
-        w[r][1] = _mm512_add_ps(d1, d2);
-        w[r][2] = _mm512_sub_ps(d2, d1);
-        w[r][3] = _mm512_sub_ps(d1, d3);
-      }
-      float* v = vc + (int64_t)ty * tW;
-      for (int j = 0; j < 4; j++) {
-        _mm512_mask_storeu_ps(v + (0 * 4 + j) * ldXi, m, _mm512_sub_ps(w[0][j], w[2][j]));
-        _mm512_mask_storeu_ps(v + (1 * 4 + j) * ldXi, m, _mm512_add_ps(w[1][j], w[2][j]));
-        _mm512_mask_storeu_ps(v + (2 * 4 + j) * ldXi, m, _mm512_sub_ps(w[2][j], w[1][j]));
-        _mm512_mask_storeu_ps(v + (3 * 4 + j) * ldXi, m, _mm512_sub_ps(w[1][j], w[3][j]));
-      }
+      __m512 d[4][4];
+      for (int r = 0; r < 4; r++)
+        for (int col = 0; col < 4; col++) d[r][col] = pick(a[r], b[r], rt.input[col], rt.inputValid[col]);
+      storeInputTiles(vc + (int64_t)ty * tW, ldXi, m, d);
     }
   }
 }
@@ -133,23 +118,14 @@ void outputTilesPaired(float* y, const float* M, int64_t ldXi, int64_t ldK, cons
     for (int ty = 0; ty < tH; ty += 2) {
       const __mmask16 m = firstN(ty + 1 < tH ? 2 * tW : tW);
       const float* mrow = M + (int64_t)k * ldK + (int64_t)ty * tW;
-      __m512 t[16];
-      for (int xi = 0; xi < 16; xi++) t[xi] = _mm512_maskz_loadu_ps(m, mrow + xi * ldXi);
-      __m512 s0[4], s1[4];
-      for (int j = 0; j < 4; j++) {
-        s0[j] = _mm512_add_ps(_mm512_add_ps(t[j], t[4 + j]), t[8 + j]);
-        s1[j] = _mm512_sub_ps(_mm512_sub_ps(t[4 + j], t[8 + j]), t[12 + j]);
-      }
-      const __m512 y00 = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s0[0], s0[1]), s0[2]), bk);
-      const __m512 y01 = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s0[1], s0[2]), s0[3]), bk);
-      const __m512 y10 = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s1[0], s1[1]), s1[2]), bk);
-      const __m512 y11 = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s1[1], s1[2]), s1[3]), bk);
+      __m512 yc[2][2];
+      outputCorners(mrow, ldXi, m, bk, yc);
       // Image rows 2ty .. 2ty + 3: (tile row, corner row) = (0, 0), (0, 1), (1, 0), (1, 1).
       for (int i = 0; i < 4; i++) {
         const int yRow = 2 * ty + i;
         if (yRow >= H) break;
         const __m512i idx = _mm512_load_si512(rt.out[i / 2]);
-        const __m512 v = (i & 1) ? _mm512_permutex2var_ps(y10, idx, y11) : _mm512_permutex2var_ps(y00, idx, y01);
+        const __m512 v = _mm512_permutex2var_ps(yc[i & 1][0], idx, yc[i & 1][1]);
         _mm512_mask_storeu_ps(yk + (int64_t)yRow * W, store, v);
       }
     }
@@ -183,18 +159,7 @@ void gradTiles(float* Y, int64_t ldXi, int64_t ldK, const float* dy, int K, int 
       const __mmask16 m = firstN(tiles);
       const __m512 a = pick(a0, b0, rt.grad[0], rt.gradValid[0]), b = pick(a0, b0, rt.grad[1], rt.gradValid[1]);
       const __m512 c = pick(a1, b1, rt.grad[0], rt.gradValid[0]), d = pick(a1, b1, rt.grad[1], rt.gradValid[1]);
-      const __m512 rows[4][2] = {{a, b},
-                                 {_mm512_add_ps(a, c), _mm512_add_ps(b, d)},
-                                 {_mm512_sub_ps(a, c), _mm512_sub_ps(b, d)},
-                                 {_mm512_sub_ps(zero, c), _mm512_sub_ps(zero, d)}};
-      float* yk = Y + (int64_t)k * ldK + (int64_t)ty * tW;
-      for (int i = 0; i < 4; i++) {
-        const __m512 p = rows[i][0], q = rows[i][1];
-        _mm512_mask_storeu_ps(yk + (4 * i + 0) * ldXi, m, p);
-        _mm512_mask_storeu_ps(yk + (4 * i + 1) * ldXi, m, _mm512_add_ps(p, q));
-        _mm512_mask_storeu_ps(yk + (4 * i + 2) * ldXi, m, _mm512_sub_ps(p, q));
-        _mm512_mask_storeu_ps(yk + (4 * i + 3) * ldXi, m, _mm512_sub_ps(zero, q));
-      }
+      storeGradTiles(Y + (int64_t)k * ldK + (int64_t)ty * tW, ldXi, m, a, b, c, d);
     }
   }
 }

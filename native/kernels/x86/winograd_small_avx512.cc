@@ -12,11 +12,10 @@
 #include <cstdint>
 
 #include "../cpu/winograd.h"
+#include "winograd_tile_avx512.h"
 
 namespace selfsup {
 namespace {
-
-inline __mmask16 firstN(int n) { return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1); }
 
 // Lanes of one vector taken from a plane of up to 64 floats held in four registers: lane l is
 // plane[pos[l]] where lo has its bit (pos < 32, from registers 0-1) or hi has it (registers 2-3),
@@ -99,22 +98,10 @@ void inputTiles(float* V, int64_t ldXi, int64_t ldC, const float* x, int C, int 
   const __mmask16 m = firstN(sp.T);
   for (int c = 0; c < C; c++) {
     const PlaneRegs plane = loadPlane(x + (int64_t)c * sp.HW, sp.HW);
-    __m512 w[4][4];
-    for (int r = 0; r < 4; r++) {
-      const __m512 d0 = pick(plane, sp.input[r * 4]), d1 = pick(plane, sp.input[r * 4 + 1]);
-      const __m512 d2 = pick(plane, sp.input[r * 4 + 2]), d3 = pick(plane, sp.input[r * 4 + 3]);
-      w[r][0] = _mm512_sub_ps(d0, d2);
-      w[r][1] = _mm512_add_ps(d1, d2);
-      w[r][2] = _mm512_sub_ps(d2, d1);
-      w[r][3] = _mm512_sub_ps(d1, d3);
-    }
-    float* v = V + (int64_t)c * ldC;
-    for (int j = 0; j < 4; j++) {
-      _mm512_mask_storeu_ps(v + (0 * 4 + j) * ldXi, m, _mm512_sub_ps(w[0][j], w[2][j]));
-      _mm512_mask_storeu_ps(v + (1 * 4 + j) * ldXi, m, _mm512_add_ps(w[1][j], w[2][j]));
-      _mm512_mask_storeu_ps(v + (2 * 4 + j) * ldXi, m, _mm512_sub_ps(w[2][j], w[1][j]));
-      _mm512_mask_storeu_ps(v + (3 * 4 + j) * ldXi, m, _mm512_sub_ps(w[1][j], w[3][j]));
-    }
+    __m512 d[4][4];
+    for (int r = 0; r < 4; r++)
+      for (int col = 0; col < 4; col++) d[r][col] = pick(plane, sp.input[r * 4 + col]);
+    storeInputTiles(V + (int64_t)c * ldC, ldXi, m, d);
   }
 }
 
@@ -125,22 +112,13 @@ void outputTiles(float* y, const float* M, int64_t ldXi, int64_t ldK, const floa
   for (int k = 0; k < K; k++) {
     const __m512 bk = _mm512_set1_ps(bias ? bias[k] : 0.f);
     const float* mk = M + (int64_t)k * ldK;
-    __m512 t[16];
-    for (int xi = 0; xi < 16; xi++) t[xi] = _mm512_maskz_loadu_ps(m, mk + xi * ldXi);
-    __m512 s0[4], s1[4];
-    for (int j = 0; j < 4; j++) {
-      s0[j] = _mm512_add_ps(_mm512_add_ps(t[j], t[4 + j]), t[8 + j]);
-      s1[j] = _mm512_sub_ps(_mm512_sub_ps(t[4 + j], t[8 + j]), t[12 + j]);
-    }
-    const __m512 y00 = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s0[0], s0[1]), s0[2]), bk);
-    const __m512 y01 = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s0[1], s0[2]), s0[3]), bk);
-    const __m512 y10 = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s1[0], s1[1]), s1[2]), bk);
-    const __m512 y11 = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s1[1], s1[2]), s1[3]), bk);
+    __m512 yc[2][2];
+    outputCorners(mk, ldXi, m, bk, yc);
     float* yk = y + (int64_t)k * sp.HW;
     for (int q = 0; q < regs; q++) {
       const PlaneGather& g = sp.out[q];
       const __m512i idx = _mm512_load_si512(g.idx);
-      const __m512 even = _mm512_permutex2var_ps(y00, idx, y01), odd = _mm512_permutex2var_ps(y10, idx, y11);
+      const __m512 even = _mm512_permutex2var_ps(yc[0][0], idx, yc[0][1]), odd = _mm512_permutex2var_ps(yc[1][0], idx, yc[1][1]);
       _mm512_mask_storeu_ps(yk + 16 * q, g.store, _mm512_mask_blend_ps(g.oddRow, even, odd));
     }
   }
@@ -150,23 +128,11 @@ void outputTiles(float* y, const float* M, int64_t ldXi, int64_t ldK, const floa
 void gradTiles(float* Y, int64_t ldXi, int64_t ldK, const float* dy, int K, int H, int W, float*) {
   const SmallPlane& sp = smallPlane(H, W);
   const __mmask16 m = firstN(sp.T);
-  const __m512 zero = _mm512_setzero_ps();
   for (int k = 0; k < K; k++) {
     const PlaneRegs plane = loadPlane(dy + (int64_t)k * sp.HW, sp.HW);
     const __m512 a = pick(plane, sp.grad[0]), b = pick(plane, sp.grad[1]);
     const __m512 c = pick(plane, sp.grad[2]), d = pick(plane, sp.grad[3]);
-    const __m512 rows[4][2] = {{a, b},
-                               {_mm512_add_ps(a, c), _mm512_add_ps(b, d)},
-                               {_mm512_sub_ps(a, c), _mm512_sub_ps(b, d)},
-                               {_mm512_sub_ps(zero, c), _mm512_sub_ps(zero, d)}};
-    float* yk = Y + (int64_t)k * ldK;
-    for (int i = 0; i < 4; i++) {
-      const __m512 p = rows[i][0], q = rows[i][1];
-      _mm512_mask_storeu_ps(yk + (4 * i + 0) * ldXi, m, p);
-      _mm512_mask_storeu_ps(yk + (4 * i + 1) * ldXi, m, _mm512_add_ps(p, q));
-      _mm512_mask_storeu_ps(yk + (4 * i + 2) * ldXi, m, _mm512_sub_ps(p, q));
-      _mm512_mask_storeu_ps(yk + (4 * i + 3) * ldXi, m, _mm512_sub_ps(zero, q));
-    }
+    storeGradTiles(Y + (int64_t)k * ldK, ldXi, m, a, b, c, d);
   }
 }
 
