@@ -85,10 +85,28 @@ int64_t packedRowsTotal(int64_t M, int MR) {
   return (M / MC) * paddedRows(MC, MR) + paddedRows(M % MC, MR);
 }
 
+// Where block (pc, ic) of a whole packed A starts: K blocks of KC in order, each the M blocks of
+// MC in order (rowsTotal = packedRowsTotal(M, MR)).
+int64_t packedABlockOffset(int64_t pc, int64_t ic, int64_t kc, int64_t rowsTotal, int MR) {
+  return pc * rowsTotal + (ic / MC) * paddedRows(MC, MR) * kc;
+}
+
+// Rows [ic, ic + mc) x columns [pc, pc + kc) of alpha op(A) into MR-row panels at dst.
+void packABlock(float* dst, const GemmKernelInfo& uk, const float* A, int64_t lda, bool transA, int64_t ic,
+                int64_t mc, int64_t pc, int64_t kc, float alpha) {
+  if (!transA && uk.packANoTrans) uk.packANoTrans(dst, A + ic * lda + pc, lda, mc, kc, alpha);
+  else packA(dst, A, lda, transA, ic, mc, pc, kc, uk.MR, alpha);
+}
+
 // The Goto loops. A is either packed here per block (pre == nullptr) or taken from pre, which
-// holds the same blocks packed once: K blocks of KC in order, each the M blocks of MC in order.
+// holds the same blocks packed once (packedABlockOffset).
 void blockedGemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
                  const float* pre, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0 || alpha == 0.f) {
+    if (beta != 1.f) scaleC(C, ldc, M, N, beta);
+    return;
+  }
   GemmKernelInfo uk = gemmKernelActive();
   const int MR = uk.MR, NR = uk.NR;
   Scratch& s = t_scratch;
@@ -115,10 +133,9 @@ void blockedGemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, floa
         int64_t mc = std::min(MC, M - ic);
         const float* ap;
         if (pre) {
-          ap = pre + pc * rowsTotal + (ic / MC) * paddedRows(MC, MR) * kc;
+          ap = pre + packedABlockOffset(pc, ic, kc, rowsTotal, MR);
         } else {
-          if (!transA && uk.packANoTrans) uk.packANoTrans(s.a.data(), A + ic * lda + pc, lda, mc, kc, alpha);
-          else packA(s.a.data(), A, lda, transA, ic, mc, pc, kc, MR, alpha);
+          packABlock(s.a.data(), uk, A, lda, transA, ic, mc, pc, kc, alpha);
           ap = s.a.data();
         }
         for (int64_t jr = 0; jr < nc; jr += NR) {
@@ -138,11 +155,6 @@ void blockedGemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, floa
 
 void sgemmSingle(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
                  int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
-  if (M <= 0 || N <= 0) return;
-  if (K <= 0 || alpha == 0.f) {
-    if (beta != 1.f) scaleC(C, ldc, M, N, beta);
-    return;
-  }
   blockedGemm(transA, transB, M, N, K, alpha, A, lda, nullptr, B, ldb, beta, C, ldc);
 }
 
@@ -158,20 +170,14 @@ void packGemmA(PackedGemmA& out, bool transA, int64_t M, int64_t K, float alpha,
     const int64_t kc = std::min(KC, K - pc);
     for (int64_t ic = 0; ic < M; ic += MC) {
       const int64_t mc = std::min(MC, M - ic);
-      float* dst = out.panels.data() + pc * rowsTotal + (ic / MC) * paddedRows(MC, MR) * kc;
-      if (!transA && uk.packANoTrans) uk.packANoTrans(dst, A + ic * lda + pc, lda, mc, kc, alpha);
-      else packA(dst, A, lda, transA, ic, mc, pc, kc, MR, alpha);
+      packABlock(out.panels.data() + packedABlockOffset(pc, ic, kc, rowsTotal, MR), uk, A, lda, transA, ic, mc, pc, kc,
+                 alpha);
     }
   }
 }
 
 void sgemmPackedA(const PackedGemmA& A, bool transB, int64_t N, const float* B, int64_t ldb, float beta, float* C,
                   int64_t ldc) {
-  if (A.M <= 0 || N <= 0) return;
-  if (A.K <= 0 || A.alpha == 0.f) {
-    if (beta != 1.f) scaleC(C, ldc, A.M, N, beta);
-    return;
-  }
   blockedGemm(false, transB, A.M, N, A.K, A.alpha, nullptr, 0, A.panels.data(), B, ldb, beta, C, ldc);
 }
 

@@ -88,12 +88,22 @@ void inputTiles(float* V, int64_t ldXi, int64_t ldC, const float* x, int C, int 
     float* vc = V + (int64_t)c * ldC;
     for (int ty = 0; ty < tH; ty += step) {
       // Register pairs (a[r], b[r]) per tile row offset r: paired, rows 2ty + r - 1 of the two
-      // tile rows; wide, the two halves of row 2ty + r - 1.
+      // tile rows (six rows, the second tile row's first two being the first's last two; past a
+      // last unpaired tile row they only fill lanes the store masks off); wide, the two halves
+      // of row 2ty + r - 1.
       __m512 a[4], b[4];
-      for (int r = 0; r < 4; r++) {
-        const int y = 2 * ty + r - 1;
-        a[r] = row(xc, y, H, W, 0);
-        b[r] = rt.paired ? (ty + 1 < tH ? row(xc, y + 2, H, W, 0) : _mm512_setzero_ps()) : row(xc, y, H, W, 16);
+      if (rt.paired) {
+        __m512 rows[6];
+        for (int i = 0; i < 6; i++) rows[i] = row(xc, 2 * ty - 1 + i, H, W, 0);
+        for (int r = 0; r < 4; r++) {
+          a[r] = rows[r];
+          b[r] = rows[r + 2];
+        }
+      } else {
+        for (int r = 0; r < 4; r++) {
+          a[r] = row(xc, 2 * ty + r - 1, H, W, 0);
+          b[r] = row(xc, 2 * ty + r - 1, H, W, 16);
+        }
       }
       const int tiles = rt.paired ? (ty + 1 < tH ? 2 * tW : tW) : tW;
       const __mmask16 m = firstN(tiles);

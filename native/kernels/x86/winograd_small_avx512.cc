@@ -54,7 +54,7 @@ PlaneSelect select(int H, int W, int tW, int T, int dy, int dx) {
 }
 
 // The tables depend only on the plane size; a batch of calls shares one.
-const SmallPlane& smallPlane(int H, int W) {
+const SmallPlane& planeTables(int H, int W) {
   thread_local SmallPlane p;
   if (p.H == H && p.W == W) return p;
   p.H = H; p.W = W; p.tW = (W + 1) / 2; p.T = ((H + 1) / 2) * p.tW; p.HW = H * W;
@@ -94,7 +94,7 @@ inline __m512 pick(const PlaneRegs& p, const PlaneSelect& s) {
 }
 
 void inputTiles(float* V, int64_t ldXi, int64_t ldC, const float* x, int C, int H, int W, float*) {
-  const SmallPlane& sp = smallPlane(H, W);
+  const SmallPlane& sp = planeTables(H, W);
   const __mmask16 m = firstN(sp.T);
   for (int c = 0; c < C; c++) {
     const PlaneRegs plane = loadPlane(x + (int64_t)c * sp.HW, sp.HW);
@@ -106,7 +106,7 @@ void inputTiles(float* V, int64_t ldXi, int64_t ldC, const float* x, int C, int 
 }
 
 void outputTiles(float* y, const float* M, int64_t ldXi, int64_t ldK, const float* bias, int K, int H, int W, float*) {
-  const SmallPlane& sp = smallPlane(H, W);
+  const SmallPlane& sp = planeTables(H, W);
   const __mmask16 m = firstN(sp.T);
   const int regs = (sp.HW + 15) / 16;
   for (int k = 0; k < K; k++) {
@@ -126,7 +126,7 @@ void outputTiles(float* y, const float* M, int64_t ldXi, int64_t ldK, const floa
 
 // Output-gradient tiles for backward-weight: A g Aᵀ of each 2x2 block, as in winograd_avx512.cc.
 void gradTiles(float* Y, int64_t ldXi, int64_t ldK, const float* dy, int K, int H, int W, float*) {
-  const SmallPlane& sp = smallPlane(H, W);
+  const SmallPlane& sp = planeTables(H, W);
   const __mmask16 m = firstN(sp.T);
   for (int k = 0; k < K; k++) {
     const PlaneRegs plane = loadPlane(dy + (int64_t)k * sp.HW, sp.HW);
