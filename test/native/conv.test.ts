@@ -27,6 +27,15 @@ const cases: Case[] = [
   { N: 2, C: 3, K: 4, groups: 1, in: [9, 16], k: [3, 3], s: [1, 2], p: [1, 0], d: [1, 1] }, // 9 rows of 7, stride 2 in x only
   { N: 2, C: 3, K: 5, groups: 1, in: [28, 28], k: [3, 3], s: [2, 2], p: [1, 1], d: [1, 1] }, // 14-wide stride-2 rows (the step's layer)
   { N: 1, C: 2, K: 3, groups: 1, in: [6, 41], k: [3, 3], s: [2, 2], p: [1, 1], d: [1, 1] }, // 21-wide rows: two vector chunks
+  // 2-D stride 2 with input rows of at most 32: im2col / col2im straight from the unpadded plane
+  // on AVX-512, padding folded into the lane masks.
+  { N: 2, C: 3, K: 4, groups: 1, in: [15, 31], k: [5, 5], s: [2, 2], p: [2, 2], d: [1, 1] }, // 16 outputs a row, 31 inputs
+  { N: 2, C: 2, K: 3, groups: 1, in: [16, 32], k: [3, 3], s: [2, 2], p: [0, 0], d: [1, 1] }, // 32 inputs, no padding
+  { N: 2, C: 3, K: 5, groups: 1, in: [10, 10], k: [4, 4], s: [2, 2], p: [1, 1], d: [1, 1] }, // even kernel, rows paired
+  { N: 2, C: 3, K: 2, groups: 1, in: [9, 17], k: [1, 1], s: [2, 2], p: [0, 0], d: [1, 1] }, // 1x1 downsampling
+  { N: 3, C: 2, K: 3, groups: 1, in: [14, 14], k: [2, 2], s: [2, 2], p: [0, 0], d: [1, 1] }, // 7 outputs from exactly 14
+  { N: 2, C: 2, K: 3, groups: 1, in: [5, 12], k: [3, 3], s: [2, 2], p: [2, 2], d: [1, 1] }, // rows wholly in the padding
+  { N: 2, C: 3, K: 4, groups: 1, in: [28, 28], k: [7, 7], s: [2, 2], p: [3, 3], d: [1, 1] }, // 7x7 stem
   // More output channels than one GEMM row block (128; AVX2 pads its blocks to 6-row tiles): the
   // filter packed once per call, im2col and Winograd.
   { N: 2, C: 3, K: 136, groups: 1, in: [9, 9], k: [3, 3], s: [2, 2], p: [1, 1], d: [1, 1] },

@@ -23,6 +23,21 @@ using Col2imChannelFn = void (*)(float* pad, const float* col, int64_t ld, const
 void im2colChannelAvx512(float* col, int64_t ld, const float* pad, const ss_conv_params* p, const PaddedPlane& g);
 void col2imChannelAvx512(float* pad, const float* col, int64_t ld, const ss_conv_params* p, const PaddedPlane& g);
 
+// 2-D stride-2 channels straight from / into the unpadded plane x (H x W), AVX-512 only
+// (kernels/x86/im2col_stride2_avx512.cc), where stride2DirectApplies(p); col2im writes every
+// element of dx. The permute tables depend only on the geometry: built once per call.
+struct Stride2Tables {
+  static constexpr int kMaxTaps = 8;  // kernel width limit
+  alignas(64) int32_t gatherIdx[kMaxTaps][16];
+  alignas(64) int32_t spreadIdx[kMaxTaps][2][16];
+  uint16_t gatherValid[kMaxTaps], spreadValid[kMaxTaps][2];
+  bool paired;  // two output rows per vector
+};
+bool stride2DirectApplies(const ss_conv_params* p);
+void stride2Tables(Stride2Tables& t, const ss_conv_params* p);
+void im2colStride2Avx512(float* col, int64_t ld, const float* x, const ss_conv_params* p, const Stride2Tables& t);
+void col2imStride2Avx512(float* dx, const float* col, int64_t ld, const ss_conv_params* p, const Stride2Tables& t);
+
 // Everything below has internal linkage: this header is compiled both with and without
 // -mavx512f, and an inline function shared by the two object files could be linked as the
 // AVX-512 copy and run on a CPU without it.
