@@ -16,6 +16,19 @@ inline __mmask16 firstN(int64_t n) { return n >= 16 ? (__mmask16)0xFFFF : (__mma
 // Rows per float block: about 2048 elements per lane group before the partial sums go to double.
 inline int64_t blockRows(int64_t S) { return S >= 2048 ? 1 : 2048 / S; }
 
+// A channel's rows are `pitch` apart (one per image): each row is a short stream the hardware
+// prefetcher only picks up after its first misses, so the loops prefetch the row `ahead` rows on
+// (about 4 KB ahead) at the offset they are reading, and that row's last line. Measured in the
+// SimCLR step (2 threads): forward 9.1-11.7 -> 7.9 ms, backward 12.0 -> 10.7 ms over its four BNs.
+inline int64_t rowsAhead(int64_t S) { return S >= 1024 ? 1 : 1024 / S; }
+inline const float* aheadRow(const float* base, int64_t n, int64_t N, int64_t pitch, int64_t ahead) {
+  return base + (n + ahead < N ? n + ahead : N - 1) * pitch;
+}
+inline void prefetch32(const float* p) {
+  _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T0);
+  _mm_prefetch(reinterpret_cast<const char*>(p + 16), _MM_HINT_T0);
+}
+
 // Elements until p is 64-byte aligned (p is float-aligned), at most S.
 inline int64_t alignHead(const float* p, int64_t S) {
   const int64_t head = (int64_t)(((64 - ((uintptr_t)p & 63)) & 63) / sizeof(float));
@@ -45,15 +58,18 @@ inline void mapRow(float* y, const float* x, int64_t S, F f) {
 
 void sumSq(const float* x, int64_t N, int64_t pitch, int64_t S, float pivot, double* sum, double* sq) {
   const __m512 c = _mm512_set1_ps(pivot);
-  const int64_t rowsPerBlock = blockRows(S);
+  const int64_t rowsPerBlock = blockRows(S), ahead = rowsAhead(S);
   double a = 0, q = 0;
   for (int64_t n0 = 0; n0 < N; n0 += rowsPerBlock) {
     const int64_t n1 = n0 + rowsPerBlock < N ? n0 + rowsPerBlock : N;
     __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps(), q0 = _mm512_setzero_ps(), q1 = _mm512_setzero_ps();
     for (int64_t n = n0; n < n1; n++) {
       const float* r = x + n * pitch;
+      const float* pf = aheadRow(x, n, N, pitch, ahead);
+      if (S >= 16) prefetch32(pf + S - 16);
       int64_t i = 0;
       for (; i + 32 <= S; i += 32) {
+        prefetch32(pf + i);
         const __m512 d0 = _mm512_sub_ps(_mm512_loadu_ps(r + i), c), d1 = _mm512_sub_ps(_mm512_loadu_ps(r + i + 16), c);
         s0 = _mm512_add_ps(s0, d0); q0 = _mm512_fmadd_ps(d0, d0, q0);
         s1 = _mm512_add_ps(s1, d1); q1 = _mm512_fmadd_ps(d1, d1, q1);
@@ -79,7 +95,13 @@ void normalizeRows(float* y, const float* x, int64_t N, int64_t pitch, int64_t S
     v = _mm512_fmadd_ps(_mm512_sub_ps(v, vm), vs, vb);
     return Relu ? _mm512_max_ps(zero, v) : v;
   };
-  for (int64_t n = 0; n < N; n++) mapRow<Stream>(y + n * pitch, x + n * pitch, S, f);
+  const int64_t ahead = rowsAhead(S);
+  for (int64_t n = 0; n < N; n++) {
+    const float* pf = aheadRow(x, n, N, pitch, ahead);
+    for (int64_t i = 0; i < S; i += 32) prefetch32(pf + i);
+    if (S >= 16) prefetch32(pf + S - 16);
+    mapRow<Stream>(y + n * pitch, x + n * pitch, S, f);
+  }
   if (Stream) _mm_sfence();
 }
 
@@ -108,7 +130,7 @@ template <bool Masked>
 void sumDotRows(const float* dy, const float* x, const float* o, int64_t N, int64_t pitch, int64_t S, float mean,
                 double* sumG, double* sumGX) {
   const __m512 vm = _mm512_set1_ps(mean);
-  const int64_t rowsPerBlock = blockRows(S);
+  const int64_t rowsPerBlock = blockRows(S), ahead = rowsAhead(S);
   double sa = 0, sb = 0;
   for (int64_t n0 = 0; n0 < N; n0 += rowsPerBlock) {
     const int64_t n1 = n0 + rowsPerBlock < N ? n0 + rowsPerBlock : N;
@@ -116,8 +138,17 @@ void sumDotRows(const float* dy, const float* x, const float* o, int64_t N, int6
     for (int64_t n = n0; n < n1; n++) {
       const int64_t off = n * pitch;
       const float *dyr = dy + off, *xr = x + off, *orow = Masked ? o + off : nullptr;
+      const int64_t pfOff = aheadRow(dy, n, N, pitch, ahead) - dyr;
+      if (S >= 16) {
+        prefetch32(dyr + pfOff + S - 16);
+        prefetch32(xr + pfOff + S - 16);
+        if (Masked) prefetch32(orow + pfOff + S - 16);
+      }
       int64_t i = 0;
       for (; i + 32 <= S; i += 32) {
+        prefetch32(dyr + pfOff + i);
+        prefetch32(xr + pfOff + i);
+        if (Masked) prefetch32(orow + pfOff + i);
         const __m512 g0 = maskedGrad<Masked>(_mm512_loadu_ps(dyr + i), Masked ? orow + i : nullptr);
         const __m512 g1 = maskedGrad<Masked>(_mm512_loadu_ps(dyr + i + 16), Masked ? orow + i + 16 : nullptr);
         a0 = _mm512_add_ps(a0, g0); b0 = _mm512_fmadd_ps(g0, _mm512_sub_ps(_mm512_loadu_ps(xr + i), vm), b0);
@@ -155,10 +186,17 @@ void backwardRows(float* dx, const float* dy, const float* x, const float* o, in
   const auto value = [&](__m512 g, __m512 xv) {
     return _mm512_mul_ps(vk, _mm512_fnmadd_ps(_mm512_sub_ps(xv, vm), vc, _mm512_sub_ps(g, vmd)));
   };
+  const int64_t ahead = rowsAhead(S);
   for (int64_t n = 0; n < N; n++) {
     const int64_t off = n * pitch;
     const float *dyr = dy + off, *xr = x + off, *orow = Masked ? o + off : nullptr;
     float* dxr = dx + off;
+    const int64_t pfOff = aheadRow(dy, n, N, pitch, ahead) - dyr;
+    for (int64_t i = 0; i < S; i += 32) {
+      prefetch32(dyr + pfOff + i);
+      prefetch32(xr + pfOff + i);
+      if (Masked) prefetch32(orow + pfOff + i);
+    }
     const auto full = [&](int64_t i) {
       return value(maskedGrad<Masked>(_mm512_loadu_ps(dyr + i), Masked ? orow + i : nullptr), _mm512_loadu_ps(xr + i));
     };
