@@ -4,7 +4,7 @@
 //   loss = mean_i ( -s_i,pos(i) + log sum_{j != i} exp(s_ij) ).
 // SimCLR's NT-Xent is pos[i] = (i + R/2) mod R over the two views stacked. The R x R similarity
 // matrix lives only inside the call (GEMM U·Uᵀ, softmax rows in place, then G = (P - Y)/(R T),
-// dU = (G + Gᵀ)·U, and the normalization's backward). Row max subtraction keeps T = 0.05 stable.
+// dU = G·U + Gᵀ·U, and the normalization's backward). Row max subtraction keeps T = 0.05 stable.
 // BYOL's regression loss: mean_i (2 - 2 cos(p_i, t_i)), gradient to p only (t is the target).
 // Checked against kernels/ref/contrastive_ref.cc (double precision), PyTorch fixtures and finite
 // differences.
@@ -70,7 +70,9 @@ extern "C" ss_status ss_info_nce(float* loss, float* dz, const float* z, const i
       const float sPos = s[pos[i]];
       s[i] = -INFINITY;  // the diagonal: exp(-inf) = 0 keeps it out of the softmax
       const float mx = max16(s, R);
-      for (int64_t j = 0; j < R; j++) s[j] = j == i ? 0.f : expApprox(s[j] - mx);
+      // Branch-free so it vectorizes; the diagonal (clamped to e^-87 by expApprox) is zeroed after.
+      for (int64_t j = 0; j < R; j++) s[j] = expApprox(s[j] - mx);
+      s[i] = 0.f;
       const double se = sum16(s, R);
       rowLoss[i] = -(double)sPos + mx + std::log(se);
       const float k = (float)(1.0 / se) * g;
@@ -82,15 +84,12 @@ extern "C" ss_status ss_info_nce(float* loss, float* dz, const float* z, const i
   for (int64_t i = 0; i < R; i++) total += rowLoss[i];
   *loss = (float)(total / R);
   if (!dz) return SS_OK;
-  // Symmetrize in place (the loss depends on s_ij through rows i and j), then dU = (G + Gᵀ)·U.
-  for (int64_t i = 0; i < R; i++)
-    for (int64_t j = i + 1; j < R; j++) {
-      float v = S[i * R + j] + S[j * R + i];
-      S[i * R + j] = v;
-      S[j * R + i] = v;
-    }
+  // dU = (G + Gᵀ)·U (the loss depends on s_ij through rows i and j) as two GEMMs: the transpose
+  // is absorbed by the packing, where symmetrizing G in place walked its columns serially (it
+  // was 40% of the call at R = 512).
   std::vector<float> du(R * D);
   ss_sgemm(0, 0, R, D, R, 1.f, S.data(), R, u.data(), D, 0.f, du.data(), D);
+  ss_sgemm(1, 0, R, D, R, 1.f, S.data(), R, u.data(), D, 1.f, du.data(), D);
   normalizeRowsBackward(dz, du.data(), u.data(), norms.data(), R, D);
   return SS_OK;
 }
