@@ -12,6 +12,10 @@ const cases = [
   { N: 2, C: 1, in: [1, 1], k: [1, 1], s: [1, 1], p: [0, 0] },
   { N: 2, C: 3, in: [13], k: [3], s: [2], p: [1] },
   { N: 1, C: 2, in: [5, 6, 7], k: [2, 3, 2], s: [2, 2, 1], p: [1, 1, 0] },
+  // One window over the whole plane (global average pooling's contiguous fast path).
+  { N: 3, C: 5, in: [7, 7], k: [7, 7], s: [7, 7], p: [0, 0] },
+  { N: 2, C: 3, in: [20], k: [20], s: [1], p: [0] },
+  { N: 1, C: 2, in: [2, 3, 5], k: [2, 3, 5], s: [1, 1, 1], p: [0, 0, 0] },
 ];
 
 describe('pool kernels vs reference', () => {

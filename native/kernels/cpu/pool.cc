@@ -2,10 +2,12 @@
 // the N*C planes. Max pooling records the argmax so the backward is a scatter; average pooling
 // divides by the window (count_include_pad as PyTorch: padded taps count, taps past the padded
 // border never do). Checked against kernels/ref/pool_ref.cc by test/native/pool.test.ts.
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <cstring>
 
+#include "../../core/reduce.h"
 #include "../../core/threadpool.h"
 #include "conv_geometry.h"
 
@@ -84,9 +86,23 @@ extern "C" ss_status ss_maxpool_backward(float* dx, const float* dy, const int32
   return SS_OK;
 }
 
+// One window over the whole unpadded plane (global average pooling, every encoder's last op):
+// a contiguous sum in 16 lanes instead of the window walk's serial dependent adds.
+static bool isGlobalPool(const ss_pool_params* p) {
+  for (int i = 0; i < 3; i++)
+    if (p->out[i] != 1 || p->k[i] != p->in[i] || p->pad[i] != 0) return false;
+  return true;
+}
+
 extern "C" ss_status ss_avgpool_forward(float* y, const float* x, const ss_pool_params* p) {
   if (!poolParamsValid(p)) return SS_ERR_ARG;
   const int64_t inPlane = spatialSize(p->in), outPlane = spatialSize(p->out);
+  if (isGlobalPool(p)) {
+    parallelFor((int64_t)p->N * p->C, [&](int64_t b, int64_t e) {
+      for (int64_t pl = b; pl < e; pl++) y[pl] = sum16(x + pl * inPlane, inPlane) / (float)inPlane;
+    });
+    return SS_OK;
+  }
   parallelFor((int64_t)p->N * p->C, [&](int64_t b, int64_t e) {
     for (int64_t pl = b; pl < e; pl++) {
       const float* xp = x + pl * inPlane;
@@ -108,6 +124,12 @@ extern "C" ss_status ss_avgpool_forward(float* y, const float* x, const ss_pool_
 extern "C" ss_status ss_avgpool_backward(float* dx, const float* dy, const ss_pool_params* p) {
   if (!poolParamsValid(p)) return SS_ERR_ARG;
   const int64_t inPlane = spatialSize(p->in), outPlane = spatialSize(p->out);
+  if (isGlobalPool(p)) {
+    parallelFor((int64_t)p->N * p->C, [&](int64_t b, int64_t e) {
+      for (int64_t pl = b; pl < e; pl++) std::fill(dx + pl * inPlane, dx + (pl + 1) * inPlane, dy[pl] / (float)inPlane);
+    });
+    return SS_OK;
+  }
   parallelFor((int64_t)p->N * p->C, [&](int64_t b, int64_t e) {
     for (int64_t pl = b; pl < e; pl++) {
       float* dxp = dx + pl * inPlane;
