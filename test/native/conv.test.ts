@@ -36,6 +36,11 @@ const cases: Case[] = [
   { N: 3, C: 2, K: 3, groups: 1, in: [14, 14], k: [2, 2], s: [2, 2], p: [0, 0], d: [1, 1] }, // 7 outputs from exactly 14
   { N: 2, C: 2, K: 3, groups: 1, in: [5, 12], k: [3, 3], s: [2, 2], p: [2, 2], d: [1, 1] }, // rows wholly in the padding
   { N: 2, C: 3, K: 4, groups: 1, in: [28, 28], k: [7, 7], s: [2, 2], p: [3, 3], d: [1, 1] }, // 7x7 stem
+  // First layers (1 or 2 input channels, 3x3 same-size, rows up to 32): direct AVX-512 weight gradient.
+  { N: 3, C: 1, K: 32, groups: 1, in: [28, 28], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] }, // the encoders' first layer
+  { N: 2, C: 2, K: 9, groups: 1, in: [5, 17], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] }, // one lane past 16; odd K
+  { N: 2, C: 2, K: 3, groups: 1, in: [1, 1], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] }, // one pixel: all padding around
+  { N: 9, C: 1, K: 1, groups: 1, in: [3, 32], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] }, // 32 wide, more images than chunks
   // More output channels than one GEMM row block (128; AVX2 pads its blocks to 6-row tiles): the
   // filter packed once per call, im2col and Winograd.
   { N: 2, C: 3, K: 136, groups: 1, in: [9, 9], k: [3, 3], s: [2, 2], p: [1, 1], d: [1, 1] },
