@@ -50,6 +50,8 @@ Workloads -- these MUST stay identical to the TypeScript side's (bench/); change
            zero_grad(set_to_none=True) each step; BN in training mode.
     loss   loss/softmax_xent_4096x1000: softmax cross-entropy (mean over rows) forward + backward
            to the logits, logits (4096, 1000) random normal, integer targets.
+           loss/nt_xent_N{256,512}_d128: nt_xent below on two random normal (N, 128) views,
+           forward + backward to both.
     gemm   gemm/1024x1024x1024: torch.mm(A, B, out=C) of 1024x1024 float32, C preallocated.
     pretext  (selfsup: lib/pretext, lib/color, colorization's loss; random values differ, the work
            does not). Grid: 3x3 cells of P=7 pixels, gap 2, jitter 1, on uint8 (256, 1, 28, 28);
@@ -374,6 +376,19 @@ def bench_loss(args, rows, th):
 
     med, mn = timeit(fb, args.iters, args.warmup)
     add_row(rows, "loss/softmax_xent_4096x1000", th, med, mn)
+
+    # NT-Xent forward + backward to both views' embeddings (N pairs, 2N rows, d = 128, T = 0.5).
+    for n in (256, 512):
+        z1 = torch.randn(n, 128, requires_grad=True)
+        z2 = torch.randn(n, 128, requires_grad=True)
+
+        def nt():
+            z1.grad = None
+            z2.grad = None
+            nt_xent(z1, z2, 0.5).backward()
+
+        med, mn = timeit(nt, args.iters, args.warmup)
+        add_row(rows, f"loss/nt_xent_N{n}_d128", th, med, mn)
 
 
 def bench_gemm(args, rows, th):

@@ -11,6 +11,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { Augment } from '../augment/pipeline.js';
 import { ConvEncoder, ENCODER_PRESETS } from '../nn/encoders.js';
 import { SimCLR } from '../tasks/simclr.js';
+import { ntXent } from '../ops/contrastive.js';
 import { jigsawPermutations, jigsawTiles, relativePositionPatches, rotations } from '../pretext/index.js';
 import { rgbToLab } from '../color/convert.js';
 import { channelsToRows } from '../ops/shape.js';
@@ -191,6 +192,22 @@ function lossWorkload(): Workload {
   };
 }
 
+// NT-Xent over two (N, 128) views, T = 0.5, forward + backward to both (the twin's nt_xent).
+function ntXentWorkload(N: number): Workload {
+  return {
+    name: `loss/nt_xent_N${N}_d128`, group: 'loss',
+    setup() {
+      const g = new Generator(6);
+      const z1 = new Tensor(g.normal(N * 128), [N, 128], true), z2 = new Tensor(g.normal(N * 128), [N, 128], true);
+      return () => {
+        z1.grad = null;
+        z2.grad = null;
+        ntXent(z1, z2, 0.5).backward();
+      };
+    },
+  };
+}
+
 function gemmWorkload(): Workload {
   const n = 1024;
   return {
@@ -284,5 +301,5 @@ function pretextWorkloads(): Workload[] {
 }
 
 export function allWorkloads(): Workload[] {
-  return [...convWorkloads(), ...normWorkloads(), stepWorkload(), deepStepWorkload(), simclrWorkload(), simclrWorkload('deep'), simclrPrefetchWorkload(), lossWorkload(), gemmWorkload(), ...pretextWorkloads()];
+  return [...convWorkloads(), ...normWorkloads(), stepWorkload(), deepStepWorkload(), simclrWorkload(), simclrWorkload('deep'), simclrPrefetchWorkload(), lossWorkload(), ntXentWorkload(256), ntXentWorkload(512), gemmWorkload(), ...pretextWorkloads()];
 }
