@@ -97,11 +97,15 @@ describe('softmax cross-entropy kernel vs reference', () => {
       const nb = native();
       const logits = randomArray(R * Cn, R + Cn).map((v) => 8 * v);
       const t = Int32Array.from({ length: R }, (_, i) => (i < ignored ? -100 : (i * 7) % Cn));
-      const g = new Float32Array(R * Cn), gr = new Float32Array(R * Cn);
-      const loss = nb.softmaxCrossEntropy(g, logits, t, R, Cn, ls, -100);
-      const lossRef = nb.ref.softmaxCrossEntropy(gr, logits, t, R, Cn, ls, -100);
-      expect(Math.abs(loss - lossRef)).toBeLessThan(1e-5 * Math.max(1, Math.abs(lossRef)));
-      expectClose(g, gr, 1e-4, 1e-7, 'dlogits');
+      forEachIsa((isa) => {
+        const g = new Float32Array(R * Cn).fill(NaN), gr = new Float32Array(R * Cn);
+        const loss = nb.softmaxCrossEntropy(g, logits, t, R, Cn, ls, -100);
+        const lossRef = nb.ref.softmaxCrossEntropy(gr, logits, t, R, Cn, ls, -100);
+        expect(Math.abs(loss - lossRef), isa).toBeLessThan(1e-5 * Math.max(1, Math.abs(lossRef)));
+        expectClose(g, gr, 1e-4, 1e-7, `${isa} dlogits`);
+        // Loss only (no gradient buffer): the same value.
+        expect(Math.abs(nb.softmaxCrossEntropy(null, logits, t, R, Cn, ls, -100) - loss), isa).toBeLessThan(1e-6 * Math.max(1, Math.abs(loss)));
+      });
     });
   }
   for (const [R, Cn, ls, ignored] of [[6, 5, 0, 0], [9, 313, 0.1, 2], [4, 3, 1, 1]])
@@ -110,11 +114,13 @@ describe('softmax cross-entropy kernel vs reference', () => {
       const logits = randomArray(R * Cn, 3 * R + Cn).map((v) => 5 * v);
       const w = randomArray(Cn, Cn).map((v) => Math.abs(v) * 3 + 0.1);
       const t = Int32Array.from({ length: R }, (_, i) => (i < ignored ? -100 : (i * 5 + 1) % Cn));
-      const g = new Float32Array(R * Cn), gr = new Float32Array(R * Cn);
-      const loss = nb.softmaxCrossEntropy(g, logits, t, R, Cn, ls, -100, w);
-      const lossRef = nb.ref.softmaxCrossEntropy(gr, logits, t, R, Cn, ls, -100, w);
-      expect(Math.abs(loss - lossRef)).toBeLessThan(1e-5 * Math.max(1, Math.abs(lossRef)));
-      expectClose(g, gr, 1e-4, 1e-7, 'dlogits');
+      forEachIsa((isa) => {
+        const g = new Float32Array(R * Cn).fill(NaN), gr = new Float32Array(R * Cn);
+        const loss = nb.softmaxCrossEntropy(g, logits, t, R, Cn, ls, -100, w);
+        const lossRef = nb.ref.softmaxCrossEntropy(gr, logits, t, R, Cn, ls, -100, w);
+        expect(Math.abs(loss - lossRef), isa).toBeLessThan(1e-5 * Math.max(1, Math.abs(lossRef)));
+        expectClose(g, gr, 1e-4, 1e-7, `${isa} dlogits`);
+      });
     });
   it('class weights without smoothing: sum_r w[t_r] (-log p_t) / sum_r w[t_r], by hand', () => {
     const nb = native();
@@ -133,9 +139,11 @@ describe('softmax cross-entropy kernel vs reference', () => {
   it('is stable for huge logits', () => {
     const nb = native();
     const logits = Float32Array.from([1e4, -1e4, 0, 5e3]);
-    const g = new Float32Array(4);
-    const loss = nb.softmaxCrossEntropy(g, logits, Int32Array.of(1), 1, 4, 0, -100);
-    expect(loss).toBeCloseTo(2e4, 0);
-    expect(g.every(Number.isFinite)).toBe(true);
+    forEachIsa((isa) => {
+      const g = new Float32Array(4);
+      const loss = nb.softmaxCrossEntropy(g, logits, Int32Array.of(1), 1, 4, 0, -100);
+      expect(loss, isa).toBeCloseTo(2e4, 0);
+      expect(g.every(Number.isFinite), isa).toBe(true);
+    });
   });
 });

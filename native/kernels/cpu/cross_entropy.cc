@@ -6,9 +6,11 @@
 #include <cmath>
 #include <vector>
 
+#include "../../core/dispatch.h"
 #include "../../core/fast_math.h"
 #include "../../core/reduce.h"
 #include "../../core/threadpool.h"
+#include "cross_entropy_rows.h"
 #include "selfsup/kernels.h"
 
 using namespace selfsup;
@@ -41,40 +43,47 @@ extern "C" ss_status ss_softmax_cross_entropy(float* loss, float* dlogits, const
   const float inv = denom > 0 ? (float)(1.0 / denom) : 0.f;
   // Per-row losses, summed in row order afterwards so the total is thread-count independent.
   std::vector<double> rowLoss(R, 0.0);
-  parallelFor(R, [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; r++) {
-      const float* z = logits + r * Cn;
-      float* dz = dlogits ? dlogits + r * Cn : nullptr;
-      if (targets[r] == ignoreIndex) {
-        if (dz)
-          for (int64_t j = 0; j < Cn; j++) dz[j] = 0.f;
-        continue;
-      }
-      const float mx = max16(z, Cn);
-      // e^(z - max) is computed once into dz (or a row scratch) and reused for the gradient.
-      float* e = dz ? dz : rowScratch(Cn);
-      for (int64_t j = 0; j < Cn; j++) e[j] = expApprox(z[j] - mx);
-      const double se = sum16(e, Cn);
-      double wz = 0;
-      if (cw)
-        for (int64_t j = 0; j < Cn; j++) wz += (double)cw[j] * z[j];
-      else
-        wz = sum16(z, Cn);
-      const double lse = mx + std::log(se);
-      const int32_t t = targets[r];
-      const float wt = cw ? cw[t] : 1.f;
-      // loss = (1 - eps) w_t (lse - z_t) + eps / Cn * sum_j w_j (lse - z_j)
-      rowLoss[r] = (double)(1.f - eps) * wt * (lse - z[t]) + (double)smooth * (weightSum * lse - wz);
-      if (dz) {
-        const float scale = (float)(((1.f - eps) * wt + smooth * weightSum) / se) * inv;
+  if (activeIsa() == SS_ISA_AVX512) {
+    // Two sweeps a row in 16 lanes (kernels/x86/cross_entropy_avx512.cc): 4096 x 1000 at 2
+    // threads 3.6 -> 1.0 ms.
+    const SoftmaxXentRows a{logits, dlogits, targets, cw, Cn, ignoreIndex, eps, inv, weightSum, rowLoss.data()};
+    parallelFor(R, [&](int64_t r0, int64_t r1) { softmaxXentRowsAvx512(a, r0, r1); });
+  } else {
+    parallelFor(R, [&](int64_t r0, int64_t r1) {
+      for (int64_t r = r0; r < r1; r++) {
+        const float* z = logits + r * Cn;
+        float* dz = dlogits ? dlogits + r * Cn : nullptr;
+        if (targets[r] == ignoreIndex) {
+          if (dz)
+            for (int64_t j = 0; j < Cn; j++) dz[j] = 0.f;
+          continue;
+        }
+        const float mx = max16(z, Cn);
+        // e^(z - max) is computed once into dz (or a row scratch) and reused for the gradient.
+        float* e = dz ? dz : rowScratch(Cn);
+        for (int64_t j = 0; j < Cn; j++) e[j] = expApprox(z[j] - mx);
+        const double se = sum16(e, Cn);
+        double wz = 0;
         if (cw)
-          for (int64_t j = 0; j < Cn; j++) dz[j] = e[j] * scale - smooth * cw[j] * inv;
+          for (int64_t j = 0; j < Cn; j++) wz += (double)cw[j] * z[j];
         else
-          for (int64_t j = 0; j < Cn; j++) dz[j] = e[j] * scale - smooth * inv;
-        dz[t] -= (1.f - eps) * wt * inv;
+          wz = sum16(z, Cn);
+        const double lse = mx + std::log(se);
+        const int32_t t = targets[r];
+        const float wt = cw ? cw[t] : 1.f;
+        // loss = (1 - eps) w_t (lse - z_t) + eps / Cn * sum_j w_j (lse - z_j)
+        rowLoss[r] = (double)(1.f - eps) * wt * (lse - z[t]) + (double)smooth * (weightSum * lse - wz);
+        if (dz) {
+          const float scale = (float)(((1.f - eps) * wt + smooth * weightSum) / se) * inv;
+          if (cw)
+            for (int64_t j = 0; j < Cn; j++) dz[j] = e[j] * scale - smooth * cw[j] * inv;
+          else
+            for (int64_t j = 0; j < Cn; j++) dz[j] = e[j] * scale - smooth * inv;
+          dz[t] -= (1.f - eps) * wt * inv;
+        }
       }
-    }
-  });
+    });
+  }
   double total = 0;
   for (int64_t r = 0; r < R; r++) total += rowLoss[r];
   *loss = (float)(total * inv);
