@@ -9,20 +9,12 @@
 #include <immintrin.h>
 
 #include "../cpu/conv_direct_small.h"
+#include "lanes_avx512.h"
 
 namespace selfsup {
 namespace {
 
 inline __mmask16 firstN(int n) { return n <= 0 ? (__mmask16)0 : n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1); }
-
-// GCC 12 warns (falsely) about _mm512_reduce_add_ps here; this runs once per chunk anyway.
-inline float horizontalSum(__m512 v) {
-  alignas(64) float lanes[16];
-  _mm512_store_ps(lanes, v);
-  float s = 0.f;
-  for (float l : lanes) s += l;
-  return s;
-}
 
 // Lane masks of tap kx for the two halves of a row: lane x reads column x + kx - 1 when that is
 // inside the row (the padding columns are the masked-off lanes).
@@ -103,8 +95,8 @@ void backwardWeightImages(float* dw, float* db, const float* x, const float* dy,
       }
     }
     for (int j = 0; j < kb; j++) {
-      for (int t = 0; t < T; t++) dw[(int64_t)(k0 + j) * T + t] = horizontalSum(acc[j][t]);
-      if (db) db[k0 + j] = horizontalSum(bias[j]);
+      for (int t = 0; t < T; t++) dw[(int64_t)(k0 + j) * T + t] = laneSum(acc[j][t]);
+      if (db) db[k0 + j] = laneSum(bias[j]);
     }
   }
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "../cpu/cross_entropy_rows.h"
+#include "lanes_avx512.h"
 
 namespace selfsup {
 namespace {
@@ -38,22 +39,6 @@ inline __m512 exp16(__m512 x) {
   p = _mm512_add_ps(_mm512_fmadd_ps(_mm512_mul_ps(p, r), r, r), _mm512_set1_ps(1.f));
   const __m512i bits = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
   return _mm512_mul_ps(p, _mm512_castsi512_ps(bits));
-}
-
-// Horizontal sum / max in a fixed lane order.
-inline float laneSum(__m512 v) {
-  alignas(64) float l[16];
-  _mm512_store_ps(l, v);
-  float s = 0.f;
-  for (float x : l) s += x;
-  return s;
-}
-inline float laneMax(__m512 v) {
-  alignas(64) float l[16];
-  _mm512_store_ps(l, v);
-  float m = l[0];
-  for (float x : l) m = x > m ? x : m;
-  return m;
 }
 
 thread_local std::vector<float> t_row;
