@@ -3,7 +3,9 @@
 // dcol = W^T * dY[n] then col2im; backward-weight dW += dY[n] * col(X[n])^T. Images are spread over
 // the thread pool; weight gradients are summed in a fixed number of image chunks reduced in order,
 // so the result does not depend on the thread count. Pointwise convs skip im2col; 3x3 stride-1
-// 2-D convs with at least 16 channels each way take Winograd F(2x2, 3x3) (winograd.h).
+// 2-D convs with at least 16 channels each way take Winograd F(2x2, 3x3) (winograd.h); on
+// AVX-512, stride-2 2-D im2col reads the unpadded plane and first layers' weight gradients are
+// direct (conv_direct_small.h).
 // Checked against kernels/ref/conv_ref.cc (direct loops) by test/native/conv.test.ts.
 #include <algorithm>
 #include <cstring>
@@ -181,8 +183,8 @@ std::vector<PackedGemmA> packedFilters(const float* w, const ss_conv_params* p, 
 
 // First layers' weight gradients (1-2 input channels, 3x3 same-size) on AVX-512: a direct kernel
 // (conv_direct_small.h). A/B at 2 threads: 512 x 1 x 28x28 -> 32 3.5-4.2 -> 2.4 ms; 128 x 2 x
-// 32x32 -> 16 2.5 -> 0.86 ms. (A direct forward
-// measured no faster than im2col + GEMM there: both wait on writing the 51 MB output.)
+// 32x32 -> 16 2.5 -> 0.86 ms. (A direct forward measured no faster than im2col + GEMM there:
+// both wait on writing the 51 MB output.)
 bool useDirectSmall(const ss_conv_params* p) { return activeIsa() == SS_ISA_AVX512 && directSmallConvApplies(p); }
 
 }  // namespace
