@@ -64,12 +64,12 @@ void backwardWeightImages(float* dw, float* db, const float* x, const float* dy,
     }
     for (int64_t n = n0; n < n1; n++) {
       const float* g0 = dy + (n * K + k0) * plane;
-      const char* next = reinterpret_cast<const char*>(g0 + (int64_t)K * plane);
+      const uintptr_t next = reinterpret_cast<uintptr_t>(g0) + 4 * (uintptr_t)K * plane;  // past the end for the last image
       const float* xn = x + n * CIN * plane;
       for (int oy = 0; oy < H; oy++) {
         if (n + 1 < n1)
           for (int64_t l = aheadLines * oy / H, e = aheadLines * (oy + 1) / H; l < e; l++)
-            _mm_prefetch(next + 64 * l, _MM_HINT_T0);
+            _mm_prefetch(reinterpret_cast<const char*>(next + 64 * (uintptr_t)l), _MM_HINT_T0);
         __m512 dlo[KB], dhi[KB];
         for (int j = 0; j < KB; j++) {
           const float* r = g0 + j * plane + (int64_t)oy * W;

@@ -21,12 +21,12 @@ inline __mmask16 firstN(int n) { return n <= 0 ? (__mmask16)0 : n >= 16 ? (__mma
 // from memory (an activation of tens of MB), and the gathers otherwise wait on each row's first
 // touch (perf: a third of the kernel's samples sat on the row loads).
 struct PlanePrefetch {
-  const char* next;
+  uintptr_t next;  // an integer: past the last plane it points outside the array
   int64_t lines;
   int steps;
   void at(int step) const {
     for (int64_t l = lines * step / steps, e = lines * (step + 1) / steps; l < e; l++)
-      _mm_prefetch(next + 64 * l, _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(next + 64 * (uintptr_t)l), _MM_HINT_T0);
   }
 };
 
@@ -82,7 +82,7 @@ void im2colStride2Avx512(float* col, int64_t ld, const float* x, const ss_conv_p
   const int ph = p->pad[1];
   // Planes follow each other (channels, then the next image): prefetching past the last one
   // touches no memory that faults (a prefetch never does).
-  const PlanePrefetch ahead{reinterpret_cast<const char*>(x + (int64_t)H * W), ((int64_t)H * W * 4 + 63) / 64, Ho};
+  const PlanePrefetch ahead{reinterpret_cast<uintptr_t>(x) + 4 * (uintptr_t)H * W, ((int64_t)H * W * 4 + 63) / 64, Ho};
   __m512i idx[Stride2Tables::kMaxTaps];
   for (int kx = 0; kx < KW; kx++) idx[kx] = _mm512_load_si512(t.gatherIdx[kx]);
   // Output row by output row: each input row is loaded once per tap row ky and serves every kx.

@@ -24,9 +24,12 @@ inline int64_t rowsAhead(int64_t S) { return S >= 1024 ? 1 : 1024 / S; }
 inline const float* aheadRow(const float* base, int64_t n, int64_t N, int64_t pitch, int64_t ahead) {
   return base + (n + ahead < N ? n + ahead : N - 1) * pitch;
 }
-inline void prefetch32(const float* p) {
-  _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T0);
-  _mm_prefetch(reinterpret_cast<const char*>(p + 16), _MM_HINT_T0);
+// The two lines of floats [i, i + 32) from base; the address is formed as an integer, since the
+// last row's offsets may run past the end of the array (a prefetch never faults).
+inline void prefetch32(const float* base, int64_t i) {
+  const uintptr_t a = reinterpret_cast<uintptr_t>(base) + 4 * (uintptr_t)i;
+  _mm_prefetch(reinterpret_cast<const char*>(a), _MM_HINT_T0);
+  _mm_prefetch(reinterpret_cast<const char*>(a + 64), _MM_HINT_T0);
 }
 
 // Elements until p is 64-byte aligned (p is float-aligned), at most S.
@@ -66,10 +69,10 @@ void sumSq(const float* x, int64_t N, int64_t pitch, int64_t S, float pivot, dou
     for (int64_t n = n0; n < n1; n++) {
       const float* r = x + n * pitch;
       const float* pf = aheadRow(x, n, N, pitch, ahead);
-      if (S >= 16) prefetch32(pf + S - 16);
+      if (S >= 16) prefetch32(pf, S - 16);
       int64_t i = 0;
       for (; i + 32 <= S; i += 32) {
-        prefetch32(pf + i);
+        prefetch32(pf, i);
         const __m512 d0 = _mm512_sub_ps(_mm512_loadu_ps(r + i), c), d1 = _mm512_sub_ps(_mm512_loadu_ps(r + i + 16), c);
         s0 = _mm512_add_ps(s0, d0); q0 = _mm512_fmadd_ps(d0, d0, q0);
         s1 = _mm512_add_ps(s1, d1); q1 = _mm512_fmadd_ps(d1, d1, q1);
@@ -98,8 +101,8 @@ void normalizeRows(float* y, const float* x, int64_t N, int64_t pitch, int64_t S
   const int64_t ahead = rowsAhead(S);
   for (int64_t n = 0; n < N; n++) {
     const float* pf = aheadRow(x, n, N, pitch, ahead);
-    for (int64_t i = 0; i < S; i += 32) prefetch32(pf + i);
-    if (S >= 16) prefetch32(pf + S - 16);
+    for (int64_t i = 0; i < S; i += 32) prefetch32(pf, i);
+    if (S >= 16) prefetch32(pf, S - 16);
     mapRow<Stream>(y + n * pitch, x + n * pitch, S, f);
   }
   if (Stream) _mm_sfence();
@@ -140,15 +143,15 @@ void sumDotRows(const float* dy, const float* x, const float* o, int64_t N, int6
       const float *dyr = dy + off, *xr = x + off, *orow = Masked ? o + off : nullptr;
       const int64_t pfOff = aheadRow(dy, n, N, pitch, ahead) - dyr;
       if (S >= 16) {
-        prefetch32(dyr + pfOff + S - 16);
-        prefetch32(xr + pfOff + S - 16);
-        if (Masked) prefetch32(orow + pfOff + S - 16);
+        prefetch32(dyr, pfOff + S - 16);
+        prefetch32(xr, pfOff + S - 16);
+        if (Masked) prefetch32(orow, pfOff + S - 16);
       }
       int64_t i = 0;
       for (; i + 32 <= S; i += 32) {
-        prefetch32(dyr + pfOff + i);
-        prefetch32(xr + pfOff + i);
-        if (Masked) prefetch32(orow + pfOff + i);
+        prefetch32(dyr, pfOff + i);
+        prefetch32(xr, pfOff + i);
+        if (Masked) prefetch32(orow, pfOff + i);
         const __m512 g0 = maskedGrad<Masked>(_mm512_loadu_ps(dyr + i), Masked ? orow + i : nullptr);
         const __m512 g1 = maskedGrad<Masked>(_mm512_loadu_ps(dyr + i + 16), Masked ? orow + i + 16 : nullptr);
         a0 = _mm512_add_ps(a0, g0); b0 = _mm512_fmadd_ps(g0, _mm512_sub_ps(_mm512_loadu_ps(xr + i), vm), b0);
@@ -193,9 +196,9 @@ void backwardRows(float* dx, const float* dy, const float* x, const float* o, in
     float* dxr = dx + off;
     const int64_t pfOff = aheadRow(dy, n, N, pitch, ahead) - dyr;
     for (int64_t i = 0; i < S; i += 32) {
-      prefetch32(dyr + pfOff + i);
-      prefetch32(xr + pfOff + i);
-      if (Masked) prefetch32(orow + pfOff + i);
+      prefetch32(dyr, pfOff + i);
+      prefetch32(xr, pfOff + i);
+      if (Masked) prefetch32(orow, pfOff + i);
     }
     const auto full = [&](int64_t i) {
       return value(maskedGrad<Masked>(_mm512_loadu_ps(dyr + i), Masked ? orow + i : nullptr), _mm512_loadu_ps(xr + i));
