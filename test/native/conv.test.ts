@@ -112,6 +112,30 @@ describe('conv kernels vs reference', () => {
     expectClose(results[1], results[0], 0, 0, 'dw at 1 vs 2 threads');
   });
 
+  it('weight and bias gradients of a first layer and a stride-2 layer are the same bits at 1 and 2 threads', () => {
+    const nb = native();
+    const layers: Case[] = [
+      { N: 11, C: 1, K: 32, groups: 1, in: [28, 28], k: [3, 3], s: [1, 1], p: [1, 1], d: [1, 1] }, // direct kernel on AVX-512
+      { N: 5, C: 8, K: 16, groups: 1, in: [28, 28], k: [3, 3], s: [2, 2], p: [1, 1], d: [1, 1] },
+    ];
+    const T = nb.getNumThreads();
+    for (const [li, c] of layers.entries()) {
+      const out = convOutputSize(c.in, c.k, c.s, c.p, c.d);
+      const params = convParams({ N: c.N, C: c.C, K: c.K, groups: c.groups, inSize: c.in, outSize: out, kernel: c.k, stride: c.s, padding: c.p, dilation: c.d });
+      const x = randomArray(c.N * c.C * c.in[0] * c.in[1], 20 + li), dy = randomArray(c.N * c.K * out[0] * out[1], 30 + li);
+      const nw = c.K * c.C * 9;
+      const runs = [1, 2].map((t) => {
+        nb.setNumThreads(t);
+        const dw = new Float32Array(nw), db = new Float32Array(c.K);
+        nb.convBackwardWeight(dw, db, x, dy, params);
+        return [dw, db];
+      });
+      nb.setNumThreads(T);
+      expectClose(runs[1][0], runs[0][0], 0, 0, `layer ${li} dw at 1 vs 2 threads`);
+      expectClose(runs[1][1], runs[0][1], 0, 0, `layer ${li} db at 1 vs 2 threads`);
+    }
+  });
+
   it('Winograd passes: bias null equals zero bias; every pass bit-identical at 1 and 2 threads', () => {
     const nb = native();
     // 9 images of 14x14: several image batches and weight-gradient chunks.
