@@ -35,11 +35,13 @@ struct ShiftMasks {
 };
 
 // The row's three shifted copies for tap kx: lanes x hold row[x + kx - 1] (0 in the padding).
-// Masked-off lanes are never read, so row - 1 is not dereferenced at a plane's first column.
+// Masked-off lanes are never read; the start address is formed as an integer, since for kx = 0
+// it lies one float before the row (before the array, at the first plane's first row).
 template <bool Wide>
 inline void shiftedRow(const float* row, int kx, const ShiftMasks& m, __m512& lo, __m512& hi) {
-  lo = _mm512_maskz_loadu_ps(m.lo[kx], row + kx - 1);
-  hi = Wide ? _mm512_maskz_loadu_ps(m.hi[kx], row + 15 + kx) : _mm512_setzero_ps();
+  const uintptr_t start = reinterpret_cast<uintptr_t>(row) + 4 * (uintptr_t)kx - 4;
+  lo = _mm512_maskz_loadu_ps(m.lo[kx], reinterpret_cast<const float*>(start));
+  hi = Wide ? _mm512_maskz_loadu_ps(m.hi[kx], reinterpret_cast<const float*>(start + 64)) : _mm512_setzero_ps();
 }
 
 // KB output channels at a time (2 for one input channel, 1 for two), all images of the range:
