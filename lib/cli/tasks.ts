@@ -41,9 +41,10 @@ export function defaultSimclrAugment(): Augment {
 // PyTorch recipe: measured against LARS (0.3 x B/256, wd 1e-6), same everything else, it gave
 // 87.5% against 85.2% linear probe on the full Fashion-MNIST (deep encoder, 8 epochs) and 85.4%
 // against 81.8% on the embedded sample (BENCHMARKS.md). BYOL takes the same optimizer: on the
-// embedded sample (small encoder, 15 epochs, one run each) LARS gave 79.3% (below random init's
-// 80.1%), SGD 82.5%, SGD with lr 0.2 x B/256 82.0%. The classification and dense pretext tasks
-// train with AdamW (LARS at 0.3 x B/256 left rotation near chance).
+// embedded sample (small encoder, 15 epochs, one run each; random init 80.1%), with the BYOL
+// paper's views LARS gave 79.3% and SGD 82.5%; with SimCLR's views SGD gave 84.0% (82.0% at lr
+// 0.2 x B/256). The classification and dense pretext tasks train with AdamW (LARS at
+// 0.3 x B/256 left rotation near chance).
 export function defaultOptimizer(task: CliTask): OptimizerName {
   return task === 'simclr' || task === 'byol' ? 'sgd' : 'adamw';
 }
