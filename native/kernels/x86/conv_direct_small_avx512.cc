@@ -14,8 +14,6 @@
 namespace selfsup {
 namespace {
 
-inline __mmask16 firstN(int n) { return n <= 0 ? (__mmask16)0 : n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1); }
-
 // Lane masks of tap kx for the two halves of a row: lane x reads column x + kx - 1 when that is
 // inside the row (the padding columns are the masked-off lanes).
 struct ShiftMasks {

@@ -8,21 +8,19 @@
 #include <immintrin.h>
 
 #include <cmath>
+#include <vector>
+
+#include "../cpu/cross_entropy_rows.h"
+#include "lanes_avx512.h"
 
 // GCC 12 reports the _mm512_undefined_ps() pass-through inside its own intrinsics (roundscale,
 // cvtps, slli, min/max) as maybe-uninitialized once they are inlined into this loop; it is not.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
-#include <vector>
-
-#include "../cpu/cross_entropy_rows.h"
-#include "lanes_avx512.h"
 
 namespace selfsup {
 namespace {
-
-inline __mmask16 firstN(int64_t n) { return n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1); }
 
 inline __m512 exp16(__m512 x) {
   x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.33654f)), _mm512_set1_ps(88.72283f));

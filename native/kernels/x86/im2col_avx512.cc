@@ -6,11 +6,10 @@
 #include <immintrin.h>
 
 #include "../cpu/im2col_padded.h"
+#include "lanes_avx512.h"
 
 namespace selfsup {
 namespace {
-
-inline __mmask16 firstN(int n) { return n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1); }
 
 struct Avx512RowOps {
   // Rows of at most 8 outputs (7x7 planes and smaller) go two per vector: one two-source permute

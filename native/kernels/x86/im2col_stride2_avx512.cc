@@ -11,11 +11,10 @@
 #include <immintrin.h>
 
 #include "../cpu/im2col_padded.h"
+#include "lanes_avx512.h"
 
 namespace selfsup {
 namespace {
-
-inline __mmask16 firstN(int n) { return n <= 0 ? (__mmask16)0 : n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1); }
 
 // The next plane's cache lines, spread over the current plane's output rows: the input comes
 // from memory (an activation of tens of MB), and the gathers otherwise wait on each row's first

@@ -7,11 +7,10 @@
 #include <immintrin.h>
 
 #include "../cpu/norm_channel.h"
+#include "lanes_avx512.h"
 
 namespace selfsup {
 namespace {
-
-inline __mmask16 firstN(int64_t n) { return n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1); }
 
 // Rows per float block: about 2048 elements per lane group before the partial sums go to double.
 inline int64_t blockRows(int64_t S) { return S >= 2048 ? 1 : 2048 / S; }

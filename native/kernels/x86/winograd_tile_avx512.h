@@ -9,10 +9,10 @@
 
 #include <cstdint>
 
+#include "lanes_avx512.h"
+
 namespace selfsup {
 namespace {
-
-inline __mmask16 firstN(int n) { return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1); }
 
 // V[xi] = (Bᵀ d B)[xi] for the 4x4 input tiles d[r][c] (row r, column c of every lane's tile),
 // stored at v + xi * ldXi under mask m.
