@@ -187,6 +187,20 @@ std::vector<PackedGemmA> packedFilters(const float* w, const ss_conv_params* p, 
 // both wait on writing the 51 MB output.)
 bool useDirectSmall(const ss_conv_params* p) { return activeIsa() == SS_ISA_AVX512 && directSmallConvApplies(p); }
 
+// dst[i] += partial[c][i] for chunks c = 0, 1, ... in order (weight gradients summed per image
+// chunk, so the total does not depend on the thread count).
+// Small sizes (bias gradients, first layers' filters) are summed on the calling thread.
+void addChunksInOrder(float* dst, const float* partial, int64_t chunks, int64_t size) {
+  const auto add = [&](int64_t i0, int64_t i1) {
+    for (int64_t c = 0; c < chunks; c++) {
+      const float* src = partial + c * size;
+      for (int64_t i = i0; i < i1; i++) dst[i] += src[i];
+    }
+  };
+  if (size < 16384) add(0, size);
+  else parallelFor(size, add);
+}
+
 }  // namespace
 }  // namespace selfsup
 
@@ -267,11 +281,8 @@ extern "C" ss_status ss_conv_backward_weight(float* dw, float* db, const float* 
       directSmallConvBackwardWeightAvx512(partial.data() + c * wSize, db ? partialDb.data() + c * p->K : nullptr, x, dy,
                                           p, p->N * c / chunks, p->N * (c + 1) / chunks);
     });
-    for (int64_t c = 0; c < chunks; c++) {
-      for (int64_t i = 0; i < wSize; i++) dw[i] += partial[c * wSize + i];
-      if (db)
-        for (int64_t k = 0; k < p->K; k++) db[k] += partialDb[c * p->K + k];
-    }
+    addChunksInOrder(dw, partial.data(), chunks, wSize);
+    if (db) addChunksInOrder(db, partialDb.data(), chunks, p->K);
     return SS_OK;
   }
   if (winogradApplies(p, WinogradPass::BackwardWeight)) {
@@ -322,16 +333,7 @@ extern "C" ss_status ss_conv_backward_weight(float* dw, float* db, const float* 
           for (int64_t j = 0; j < d.CKg; j++) dst[j] += srcT[j * d.Kg];
       }
   });
-  if (chunks > 1) {
-    parallelFor(wSize, [&](int64_t i0, int64_t i1) {
-      for (int64_t c = 0; c < chunks; c++) {
-        const float* src = partial.data() + c * wSize;
-        for (int64_t i = i0; i < i1; i++) dw[i] += src[i];
-      }
-    });
-  }
-  if (db)
-    for (int64_t c = 0; c < chunks; c++)
-      for (int64_t k = 0; k < p->K; k++) db[k] += partialDb[c * p->K + k];
+  if (chunks > 1) addChunksInOrder(dw, partial.data(), chunks, wSize);
+  if (db) addChunksInOrder(db, partialDb.data(), chunks, p->K);
   return SS_OK;
 }
